@@ -1,0 +1,124 @@
+//! HTTP layer: actix-web handlers and the OpenAPI document.
+//!
+//! Handlers are thin: extract, call the domain, map to a wire type. Each
+//! resource lives in its own file with its own `configure` and its own
+//! `#[derive(OpenApi)]` fragment; [`openapi`] merges the fragments, so a route
+//! is documented where it is defined. Wire types derive `ToSchema`; domain
+//! types do not.
+
+pub mod auth;
+pub mod docs;
+pub mod error;
+pub mod health;
+pub mod state;
+
+pub use error::{ApiError, Problem};
+pub use state::AppState;
+
+use actix_web::{http::Method, web, HttpRequest, HttpResponse};
+use utoipa::OpenApi;
+
+/// The API's top-level description; resource files contribute paths.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "mustalah",
+        description = "Translation-memory and term-base server for Arabic↔English technical translation.\n\nErrors are `application/problem+json` with a stable `code`. When the server runs with `--write-token`, mutating requests need `Authorization: Bearer <token>`; with `--read-token`, reads need a token too.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "termbases", description = "Term bases, entries, lookup, recognition, import/export"),
+        (name = "memories", description = "Translation memories, units, fuzzy search, concordance, import/export"),
+        (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The complete OpenAPI document (deterministic: same code, same bytes).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(health::HealthApi::openapi());
+    doc
+}
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+}
+
+/// Fallback for unmatched requests: 405 (with `Allow`) when the path exists
+/// under another method, else 404; both as problem JSON.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let allowed = allowed_methods(req.path());
+    if allowed.is_empty() || allowed.contains(req.method()) {
+        return actix_web::ResponseError::error_response(&ApiError::not_found(
+            "route_not_found",
+            format!("no route for {} {}", req.method(), req.path()),
+        ));
+    }
+    let allow = allowed
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut resp = actix_web::ResponseError::error_response(&ApiError::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not allowed on {}; allowed: {allow}", req.method(), req.path()),
+    ));
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allow) {
+        resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    resp
+}
+
+/// Methods the documented API accepts on `path`.
+fn allowed_methods(path: &str) -> Vec<Method> {
+    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, Vec<Method>)>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let doc = openapi();
+        doc.paths
+            .paths
+            .iter()
+            .map(|(p, item)| {
+                let mut methods = Vec::new();
+                let pairs = [
+                    (&item.get, Method::GET),
+                    (&item.put, Method::PUT),
+                    (&item.post, Method::POST),
+                    (&item.delete, Method::DELETE),
+                    (&item.patch, Method::PATCH),
+                    (&item.head, Method::HEAD),
+                ];
+                for (op, m) in pairs {
+                    if op.is_some() {
+                        methods.push(m);
+                    }
+                }
+                (actix_web::dev::ResourceDef::new(p.as_str()), methods)
+            })
+            .collect()
+    });
+    routes
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .flat_map(|(_, m)| m.iter().cloned())
+        .collect()
+}

@@ -1,0 +1,117 @@
+//! Application start-up: tracing, store, domain services, HTTP server.
+
+use crate::api::{self, auth::Tokens, state::Limits, AppState};
+use crate::cli::{LogFormat, ServeArgs};
+use crate::store::Store;
+use actix_web::{middleware, web, App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+/// Sets up the global tracing subscriber (once).
+pub fn init_tracing(filter: &str, format: LogFormat) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// A built, bound server.
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store, loads the seed on first start, binds the listener.
+    pub fn build(args: &ServeArgs) -> anyhow::Result<Application> {
+        args.validate().map_err(anyhow::Error::msg)?;
+        let store = Store::open(&args.data.data_dir)?;
+        let spool_dir = args.data.data_dir.join("spool");
+        std::fs::create_dir_all(&spool_dir)?;
+        let termbases = Arc::new(crate::termbase::TermBases::open(&store)?);
+        let memories = Arc::new(crate::memory::Memories::open(&store)?);
+        let limits = Limits {
+            json_body_bytes: args.max_json_bytes,
+            import_body_bytes: args.max_import_bytes,
+        };
+        let state = AppState::new(store.clone(), termbases, memories, limits, spool_dir);
+        if !args.no_seed {
+            crate::seed::load_if_first_start(&state, &args.seed_dir)?;
+        }
+        state.set_ready();
+
+        let listener = TcpListener::bind(args.addr)?;
+        let port = listener.local_addr()?.port();
+        let tokens = Tokens {
+            read: args.read_token.clone(),
+            write: args.write_token.clone(),
+        };
+        let cors_origins = args.cors_origin.clone();
+        let data = web::Data::new(state.clone());
+        let json_limit = args.max_json_bytes;
+        let mut server = HttpServer::new(move || {
+            let mut cors = actix_cors::Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "DELETE"])
+                .allowed_headers([
+                    actix_web::http::header::AUTHORIZATION,
+                    actix_web::http::header::CONTENT_TYPE,
+                ])
+                .max_age(3600);
+            for o in &cors_origins {
+                cors = cors.allowed_origin(o);
+            }
+            App::new()
+                .app_data(data.clone())
+                .app_data(web::Data::new(tokens.clone()))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(json_limit)
+                        .error_handler(|e, _| api::error::json_error(e).into()),
+                )
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|e, _| api::error::query_error(e).into()),
+                )
+                .app_data(
+                    web::PathConfig::default().error_handler(|e, _| api::error::path_error(e).into()),
+                )
+                .wrap(middleware::from_fn(api::auth::require_token))
+                .wrap(middleware::Condition::new(!cors_origins.is_empty(), cors))
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .configure(api::configure)
+                .configure(api::docs::configure)
+                .default_service(web::to(api::not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if let Some(w) = args.workers {
+            server = server.workers(w.max(1));
+        }
+        let server = server.run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains requests and flushes the store.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(port = self.port, "mustalah listening");
+        self.server.await?;
+        self.state.store.flush().await?;
+        tracing::info!("store flushed; bye");
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! mustalah (مصطلح, "term"): a translation-memory and term-base server for
+//! Arabic↔English technical translation.
+//!
+//! Layers, one way only: [`api`] (HTTP) → domain ([`termbase`], [`memory`])
+//! → [`store`]; [`text`] depends on nothing of ours and [`formats`] only on
+//! the domain model types it streams.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod formats;
+pub mod memory;
+pub mod seed;
+pub mod store;
+pub mod termbase;
+pub mod text;

@@ -1,0 +1,32 @@
+//! The `mustalah` binary: parses the command line and dispatches.
+
+use clap::Parser;
+use mustalah::cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mustalah: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            mustalah::app::init_tracing(&args.log, args.log_format);
+            actix_web::rt::System::new().block_on(async move {
+                let app = mustalah::app::Application::build(&args)?;
+                app.run_until_stopped().await
+            })
+        }
+        Command::Openapi => {
+            println!("{}", mustalah::api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}
