@@ -79,7 +79,8 @@ impl Application {
                         .error_handler(|e, _| api::error::query_error(e).into()),
                 )
                 .app_data(
-                    web::PathConfig::default().error_handler(|e, _| api::error::path_error(e).into()),
+                    web::PathConfig::default()
+                        .error_handler(|e, _| api::error::path_error(e).into()),
                 )
                 .wrap(middleware::from_fn(api::auth::require_token))
                 .wrap(middleware::Condition::new(!cors_origins.is_empty(), cors))

@@ -96,10 +96,15 @@ impl ServeArgs {
                 self.addr
             ));
         }
-        for (name, t) in [("--read-token", &self.read_token), ("--write-token", &self.write_token)] {
+        for (name, t) in [
+            ("--read-token", &self.read_token),
+            ("--write-token", &self.write_token),
+        ] {
             if let Some(t) = t {
                 if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(format!("{name} must be non-empty and contain no whitespace"));
+                    return Err(format!(
+                        "{name} must be non-empty and contain no whitespace"
+                    ));
                 }
             }
         }

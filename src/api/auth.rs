@@ -97,7 +97,9 @@ pub fn check(tokens: &Tokens, access: Access, presented: Option<&str>) -> Result
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            format!("{what} needs Authorization: Bearer <token>; the token given is missing or wrong"),
+            format!(
+                "{what} needs Authorization: Bearer <token>; the token given is missing or wrong"
+            ),
         )
     };
     match access {
@@ -158,8 +160,14 @@ mod tests {
     #[test]
     fn writes_need_the_write_token() {
         let t = tokens();
-        assert_eq!(check(&t, Access::Write, None).unwrap_err().code(), "unauthorized");
-        assert_eq!(check(&t, Access::Write, Some("r3ad")).unwrap_err().code(), "forbidden");
+        assert_eq!(
+            check(&t, Access::Write, None).unwrap_err().code(),
+            "unauthorized"
+        );
+        assert_eq!(
+            check(&t, Access::Write, Some("r3ad")).unwrap_err().code(),
+            "forbidden"
+        );
         assert!(check(&t, Access::Write, Some("wr1te")).is_ok());
         assert!(check(&t, Access::Read, Some("wr1te")).is_ok());
         assert!(check(&t, Access::Read, Some("r3ad")).is_ok());
@@ -174,10 +182,19 @@ mod tests {
 
     #[test]
     fn compute_posts_are_reads() {
-        assert_eq!(access_for(&Method::POST, "/v1/memories/default/search"), Access::Read);
+        assert_eq!(
+            access_for(&Method::POST, "/v1/memories/default/search"),
+            Access::Read
+        );
         assert_eq!(access_for(&Method::POST, "/v1/suggest"), Access::Read);
-        assert_eq!(access_for(&Method::POST, "/v1/memories/default/units"), Access::Write);
-        assert_eq!(access_for(&Method::DELETE, "/v1/termbases/tech"), Access::Write);
+        assert_eq!(
+            access_for(&Method::POST, "/v1/memories/default/units"),
+            Access::Write
+        );
+        assert_eq!(
+            access_for(&Method::DELETE, "/v1/termbases/tech"),
+            Access::Write
+        );
         assert_eq!(access_for(&Method::GET, "/readyz"), Access::Open);
     }
 }

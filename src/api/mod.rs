@@ -80,7 +80,11 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     let mut resp = actix_web::ResponseError::error_response(&ApiError::new(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        format!("{} is not allowed on {}; allowed: {allow}", req.method(), req.path()),
+        format!(
+            "{} is not allowed on {}; allowed: {allow}",
+            req.method(),
+            req.path()
+        ),
     ));
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allow) {
         resp.headers_mut().insert(actix_web::http::header::ALLOW, v);

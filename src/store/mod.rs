@@ -44,7 +44,8 @@ impl Store {
     /// another process has it open and [`Error::SchemaMismatch`] when it was
     /// written by an incompatible version.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Engine(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Engine(format!("{}: {e}", dir.display())))?;
         let config = sled::Config::new()
             .path(dir)
             .cache_capacity(256 * 1024 * 1024)
@@ -192,9 +193,10 @@ impl Tree {
 
     /// All pairs whose key starts with `prefix`, in key order.
     pub fn scan_prefix(&self, prefix: &[u8]) -> impl Iterator<Item = Result<Entry>> + '_ {
-        self.inner
-            .scan_prefix(prefix)
-            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(Error::from))
+        self.inner.scan_prefix(prefix).map(|r| {
+            r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(Error::from)
+        })
     }
 
     /// Pairs with `from <= key` and key starting with `prefix`, in key order
@@ -211,7 +213,10 @@ impl Tree {
                 Ok((k, _)) => k.starts_with(&prefix),
                 Err(_) => true,
             })
-            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(Error::from))
+            .map(|r| {
+                r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .map_err(Error::from)
+            })
     }
 
     /// Number of keys starting with `prefix` (a scan; use sparingly).
@@ -310,7 +315,9 @@ pub fn key_u64(prefix: &[u8], id: u64) -> Vec<u8> {
 /// Reads the big-endian u64 that ends `key`.
 pub fn u64_suffix(key: &[u8]) -> Option<u64> {
     let start = key.len().checked_sub(8)?;
-    <[u8; 8]>::try_from(&key[start..]).ok().map(u64::from_be_bytes)
+    <[u8; 8]>::try_from(&key[start..])
+        .ok()
+        .map(u64::from_be_bytes)
 }
 
 /// `prefix` followed by `s`.

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Normative status of a term (TBX `administrativeStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TermStatus {
     /// The term to use.
@@ -122,6 +124,11 @@ impl Concept {
 
 /// Whether two BCP-47 tags share the base language (`ar-SA` ~ `ar`), case-insensitively.
 pub fn same_base_lang(a: &str, b: &str) -> bool {
-    let base = |t: &str| t.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let base = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
     base(a) == base(b)
 }

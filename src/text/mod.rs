@@ -39,7 +39,11 @@ pub enum Lang {
 impl Lang {
     /// The analysis language of a BCP-47 tag (`ar-SA` → `Ar`); case-insensitive.
     pub fn from_tag(tag: &str) -> Lang {
-        let base = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let base = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match base.as_str() {
             "ar" | "ara" => Lang::Ar,
             "en" | "eng" => Lang::En,
