@@ -11,6 +11,7 @@ pub mod docs;
 pub mod error;
 pub mod health;
 pub mod state;
+pub mod upload;
 
 pub use error::{ApiError, Problem};
 pub use state::AppState;
@@ -55,6 +56,24 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(health::HealthApi::openapi());
     doc
+}
+
+/// Checks a collection name (term base or memory) from a path: 1–64
+/// characters of `A–Z a–z 0–9 . _ -`, not starting with `.` (so no `..`).
+pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if name.is_empty() || name.len() > 64 || !ok_chars || name.starts_with('.') {
+        let shown: String = name.chars().take(80).collect();
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_name",
+            format!("{field} {shown:?} is not a valid name: use 1-64 characters of A-Z a-z 0-9 . _ - not starting with '.'"),
+        )
+        .with_field(field));
+    }
+    Ok(())
 }
 
 /// Registers every route.
@@ -125,4 +144,29 @@ fn allowed_methods(path: &str) -> Vec<Method> {
         .filter(|(def, _)| def.is_match(path))
         .flat_map(|(_, m)| m.iter().cloned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        for ok in ["tech", "default", "ar-en_v2.1"] {
+            assert!(validate_name("tb", ok).is_ok(), "{ok}");
+        }
+        let long = "x".repeat(10_000);
+        for bad in [
+            "",
+            "..",
+            ".hidden",
+            "a/b",
+            "a\u{0}b",
+            "مصطلح",
+            long.as_str(),
+        ] {
+            let e = validate_name("tb", bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_name");
+        }
+    }
 }
