@@ -1,0 +1,5 @@
+//! Tests that need no HTTP server: spec drift, layering, seed glossary,
+//! process-level durability.
+
+mod layering;
+mod openapi_golden;
