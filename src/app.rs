@@ -83,6 +83,7 @@ impl Application {
                         .error_handler(|e, _| api::error::path_error(e).into()),
                 )
                 .wrap(middleware::from_fn(api::auth::require_token))
+                .wrap(middleware::from_fn(api::request_id_header))
                 .wrap(middleware::Condition::new(!cors_origins.is_empty(), cors))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(api::configure)

@@ -81,6 +81,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
 }
 
+/// Echoes the request id that the tracing middleware assigned (and logs
+/// with every line of the request) as `x-request-id`, so a client can quote it.
+pub async fn request_id_header(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(v) = id.and_then(|id| actix_web::http::header::HeaderValue::from_str(&id).ok()) {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            v,
+        );
+    }
+    Ok(res)
+}
+
 /// Fallback for unmatched requests: 405 (with `Allow`) when the path exists
 /// under another method, else 404; both as problem JSON.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {

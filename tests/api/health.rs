@@ -14,7 +14,12 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn unknown_route_is_problem_json_404_and_wrong_method_405() {
     let app = spawn_app().await;
-    let r = app.client.get(app.url("/v1/nothing-here")).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     assert_eq!(
         r.headers()["content-type"].to_str().unwrap(),
@@ -54,7 +59,10 @@ async fn openapi_and_offline_swagger_ui_are_served() {
         .await
         .unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "Swagger UI must not load assets from the network");
+    assert!(
+        !html.contains("https://"),
+        "Swagger UI must not load assets from the network"
+    );
     let js = app
         .client
         .get(app.url("/docs/swagger-ui-bundle.js"))

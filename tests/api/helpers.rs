@@ -1,8 +1,8 @@
 //! Test server: a real `Application` on 127.0.0.1:0 over a temporary data dir.
 
+use clap::Parser;
 use mustalah::app::Application;
 use mustalah::cli::{Cli, Command};
-use clap::Parser;
 use std::sync::LazyLock;
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {

@@ -29,7 +29,11 @@ fn modules_depend_one_way() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut violations = Vec::new();
     for file in rust_files(&src) {
-        let rel = file.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = std::fs::read_to_string(&file).expect("read file");
         let top = rel.split('/').next().unwrap_or("");
         for line in code_lines(&text) {
@@ -53,8 +57,12 @@ fn modules_depend_one_way() {
                     bad("formats may only use memory::model");
                 }
             }
-            if matches!(top, "termbase" | "memory" | "suggest" | "text" | "formats" | "store")
-                && (line.contains("crate::api") || line.contains("actix_web") || line.contains("utoipa"))
+            if matches!(
+                top,
+                "termbase" | "memory" | "suggest" | "text" | "formats" | "store"
+            ) && (line.contains("crate::api")
+                || line.contains("actix_web")
+                || line.contains("utoipa"))
             {
                 bad("domain code must not know HTTP");
             }
@@ -63,5 +71,9 @@ fn modules_depend_one_way() {
             }
         }
     }
-    assert!(violations.is_empty(), "layering violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layering violations:\n{}",
+        violations.join("\n")
+    );
 }
