@@ -1,0 +1,1 @@
+//! TBX reader and writer (in progress).

@@ -1,0 +1,1 @@
+//! CSV/TSV term bases (in progress).
