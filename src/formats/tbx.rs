@@ -949,4 +949,191 @@ mod tests {
             assert!(ar_terms >= ok * 95 / 100, "{name}: too few Arabic terms");
         }
     }
+
+    mod props {
+        use super::super::*;
+        use super::as_draft;
+        use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
+        use proptest::prelude::*;
+
+        /// Arabic and Latin text with the punctuation that needs escaping,
+        /// trimmed (readers trim values) and without `|` (list separator).
+        fn text() -> impl Strategy<Value = String> {
+            "[ء-يa-zA-Z0-9 ,;:'\"&<>.()/\\\\{}؟،-]{1,16}"
+                .prop_map(|s| s.trim().to_owned())
+                .prop_filter("non-empty", |s| !s.is_empty())
+        }
+
+        fn status() -> impl Strategy<Value = TermStatus> {
+            prop_oneof![
+                Just(TermStatus::Preferred),
+                Just(TermStatus::Admitted),
+                Just(TermStatus::Deprecated),
+                Just(TermStatus::Forbidden)
+            ]
+        }
+
+        fn term() -> impl Strategy<Value = Term> {
+            (
+                text(),
+                status(),
+                proptest::option::of(text()),
+                proptest::collection::vec(text(), 0..3),
+            )
+                .prop_map(|(text, status, note, variants)| Term {
+                    text,
+                    status,
+                    pos: None,
+                    note,
+                    variants,
+                })
+        }
+
+        fn concept() -> impl Strategy<Value = Concept> {
+            let langs = proptest::collection::btree_map(
+                prop_oneof![Just("ar"), Just("en"), Just("ar-SA"), Just("fr")]
+                    .prop_map(str::to_owned),
+                proptest::collection::vec(term(), 1..4),
+                1..4,
+            );
+            (
+                text(),
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                proptest::collection::vec(text(), 0..3),
+                proptest::option::of(prop_oneof![Just("noun"), Just("verb")]),
+                langs,
+            )
+                .prop_map(
+                    |(id, domain, definition, note, context_words, pos, mut terms)| {
+                        for list in terms.values_mut() {
+                            for t in list.iter_mut() {
+                                t.pos = pos.map(str::to_owned);
+                            }
+                        }
+                        let now = chrono::Utc::now();
+                        Concept {
+                            id,
+                            domain,
+                            definition,
+                            note,
+                            context_words,
+                            terms,
+                            created: now,
+                            modified: now,
+                        }
+                    },
+                )
+        }
+
+        /// What CSV/TSV can carry: no term notes, variants only on the
+        /// first term of a language.
+        fn delimited_view(c: &Concept) -> ConceptDraft {
+            let mut d = as_draft(c);
+            for list in d.terms.values_mut() {
+                for (i, t) in list.iter_mut().enumerate() {
+                    t.note = None;
+                    if i > 0 {
+                        t.variants.clear();
+                    }
+                }
+            }
+            d
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn drafts_round_trip_through_csv_tsv_and_tbx(concepts in proptest::collection::vec(concept(), 1..6)) {
+                let mut out = Vec::new();
+                write_tbx(&mut out, "ar", concepts.clone()).unwrap();
+                let read: Vec<ConceptDraft> = TbxReader::new(out.as_slice()).unwrap().map(|r| r.unwrap()).collect();
+                let expected: Vec<ConceptDraft> = concepts.iter().map(as_draft).collect();
+                prop_assert_eq!(read, expected);
+
+                let langs: Vec<String> = ["ar", "ar-SA", "en", "fr"].iter().map(|s| s.to_string()).collect();
+                let expected: Vec<ConceptDraft> = concepts.iter().map(delimited_view).collect();
+                for delimiter in [b',', b'\t'] {
+                    let mut out = Vec::new();
+                    write_terms_delimited(&mut out, delimiter, &langs, concepts.clone()).unwrap();
+                    let read: Vec<ConceptDraft> = TermDelimitedReader::new(out.as_slice(), delimiter)
+                        .unwrap()
+                        .map(|r| r.unwrap())
+                        .collect();
+                    prop_assert_eq!(&read, &expected);
+                }
+            }
+        }
+    }
+
+    /// Measurement, not an assertion: `cargo test --release --lib
+    /// formats::tbx -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn measure_reading_100k_entries() {
+        use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
+        let now = chrono::Utc::now();
+        let concepts = (0..100_000).map(|i| Concept {
+            id: format!("c{i}"),
+            domain: Some("computing".into()),
+            definition: None,
+            note: Some(format!("source: bench row {i}")),
+            context_words: vec![],
+            terms: BTreeMap::from([
+                (
+                    "ar".to_string(),
+                    vec![
+                        Term {
+                            text: format!("ملف النظام {i}"),
+                            status: TermStatus::Preferred,
+                            ..Term::default()
+                        },
+                        Term {
+                            text: format!("الملفات {i}"),
+                            status: TermStatus::Admitted,
+                            ..Term::default()
+                        },
+                    ],
+                ),
+                (
+                    "en".to_string(),
+                    vec![Term {
+                        text: format!("system file {i}"),
+                        status: TermStatus::Preferred,
+                        pos: Some("noun".into()),
+                        ..Term::default()
+                    }],
+                ),
+            ]),
+            created: now,
+            modified: now,
+        });
+        let mut tbx = Vec::new();
+        write_tbx(&mut tbx, "ar", concepts.clone()).unwrap();
+        let mut csv = Vec::new();
+        let langs = vec!["ar".to_string(), "en".to_string()];
+        write_terms_delimited(&mut csv, b',', &langs, concepts).unwrap();
+
+        let start = std::time::Instant::now();
+        let n = TbxReader::new(tbx.as_slice())
+            .unwrap()
+            .filter(|r| r.is_ok())
+            .count();
+        let tbx_time = start.elapsed();
+        let start = std::time::Instant::now();
+        let m = TermDelimitedReader::new(csv.as_slice(), b',')
+            .unwrap()
+            .filter(|r| r.is_ok())
+            .count();
+        let csv_time = start.elapsed();
+        println!(
+            "TBX: {n} entries ({:.1} MB) in {:?}; CSV: {m} rows ({:.1} MB) in {:?}",
+            tbx.len() as f64 / 1e6,
+            tbx_time,
+            csv.len() as f64 / 1e6,
+            csv_time
+        );
+        assert_eq!((n, m), (100_000, 100_000));
+    }
 }

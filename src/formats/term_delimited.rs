@@ -42,9 +42,8 @@
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
-use std::cell::Cell;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::rc::Rc;
 
 /// Longest accepted term, in characters.
 pub const MAX_TERM_CHARS: usize = 1000;
@@ -76,8 +75,6 @@ pub struct TermDelimitedReader<'a> {
     records: csv::Reader<CappedReader<Box<dyn io::BufRead + 'a>>>,
     record: csv::StringRecord,
     columns: Vec<Column>,
-    /// Shared with the [`CappedReader`]: byte offset it may not read past.
-    limit: Rc<Cell<u64>>,
     tsv: bool,
     warnings: Vec<FormatError>,
     line: u64,
@@ -90,11 +87,12 @@ impl<'a> TermDelimitedReader<'a> {
     /// backslash escapes), anything else is CSV-like with that delimiter.
     pub fn new(input: impl Read + 'a, delimiter: u8) -> Result<Self, FormatError> {
         let (decoded, _) = decoded_reader(input)?;
-        let limit = Rc::new(Cell::new(MAX_ROW_BYTES));
         let capped = CappedReader {
             inner: decoded,
             read: 0,
-            limit: Rc::clone(&limit),
+            limit: MAX_ROW_BYTES,
+            newlines: VecDeque::new(),
+            lines_before: 0,
         };
         let tsv = delimiter == b'\t';
         let records = csv::ReaderBuilder::new()
@@ -107,7 +105,6 @@ impl<'a> TermDelimitedReader<'a> {
             records,
             record: csv::StringRecord::new(),
             columns: Vec::new(),
-            limit,
             tsv,
             warnings: Vec::new(),
             line: 0,
@@ -143,18 +140,28 @@ impl<'a> TermDelimitedReader<'a> {
 
     /// Reads the next record into `self.record`; `Ok(false)` at the end.
     fn read_record(&mut self) -> Result<bool, FormatError> {
-        let more = self.records.read_record(&mut self.record).map_err(|e| {
-            let line = e.position().map(|p| p.line()).or(Some(self.line + 1));
-            csv_error(e).at(line, None)
-        })?;
+        let result = self.records.read_record(&mut self.record);
+        let more = match result {
+            Ok(more) => more,
+            Err(e) => {
+                let line = match e.position() {
+                    Some(p) => self.records.get_mut().line_at(p.byte()),
+                    None => self.line + 1,
+                };
+                return Err(csv_error(e).at(Some(line), None));
+            }
+        };
         if !more {
             return Ok(false);
         }
-        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+        // csv-core does not count line breaks inside quoted fields, so lines
+        // come from the byte offset of the record start instead.
+        let start = self.record.position().map_or(0, |p| p.byte());
+        self.line = self.records.get_mut().line_at(start);
         // The record that just ended may have used most of the budget; the
         // next one starts here.
-        self.limit
-            .set(self.records.position().byte() + MAX_ROW_BYTES);
+        let next = self.records.position().byte();
+        self.records.get_mut().limit = next + MAX_ROW_BYTES;
         if self.record.len() > MAX_FIELDS {
             return Err(FormatError::fatal(
                 "too_many_columns",
@@ -354,23 +361,48 @@ fn csv_error(e: csv::Error) -> FormatError {
 }
 
 /// Refuses to read more than `limit` bytes into the input, so one record
-/// cannot grow the csv crate's buffer without bound.
+/// cannot grow the csv crate's buffer without bound; remembers where the
+/// line breaks are so that a record's byte offset gives its line.
 struct CappedReader<R> {
     inner: R,
     read: u64,
-    limit: Rc<Cell<u64>>,
+    limit: u64,
+    /// Offsets of line breaks read but not yet before a queried offset.
+    newlines: VecDeque<u64>,
+    /// Line breaks before the last queried offset.
+    lines_before: u64,
+}
+
+impl<R> CappedReader<R> {
+    /// 1-based line of a record starting at byte `offset`; offsets must
+    /// not decrease between calls (record starts do not), which keeps
+    /// `newlines` short: it only holds the breaks between the current record
+    /// and the read-ahead. A break AT `offset` counts as before it: after
+    /// `\r\n` csv reports the record start at the `\n`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&nl| nl <= offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        self.lines_before + 1
+    }
 }
 
 impl<R: Read> Read for CappedReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.read >= self.limit.get() {
+        if self.read >= self.limit {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{ROW_TOO_LARGE} a record is larger than {MAX_ROW_BYTES} bytes"),
             ));
         }
-        let room = (self.limit.get() - self.read).min(buf.len() as u64) as usize;
+        let room = (self.limit - self.read).min(buf.len() as u64) as usize;
         let n = self.inner.read(&mut buf[..room])?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                self.newlines.push_back(self.read + i as u64);
+            }
+        }
         self.read += n as u64;
         Ok(n)
     }
@@ -930,5 +962,86 @@ mod tests {
             );
             assert!(with_ar * 100 >= ok * 95, "{name}: few Arabic terms");
         }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/termbase/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).expect("fixture")
+    }
+
+    #[test]
+    fn fixture_csv_with_bom_and_quoted_newlines() {
+        let bytes = fixture("bom-quoted-newlines.csv");
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let mut r = TermDelimitedReader::new(bytes.as_slice(), b',').unwrap();
+        let rows: Vec<ConceptDraft> = r.by_ref().map(|r| r.unwrap()).collect();
+        assert!(r.warnings().is_empty());
+        assert_eq!(rows.len(), 2);
+        // The BOM does not end up in the first header (`id` is recognised).
+        assert_eq!(rows[0].id.as_deref(), Some("k1"));
+        assert_eq!(
+            rows[0].note.as_deref(),
+            Some("سطر أول\r\nسطر ثان, مع فاصلة و\"علامات\"")
+        );
+        let ar: Vec<_> = rows[1].terms["ar"]
+            .iter()
+            .map(|t| (t.text.as_str(), t.status))
+            .collect();
+        assert_eq!(
+            ar,
+            vec![
+                ("الفأرة", TermStatus::Preferred),
+                ("فأرة", TermStatus::Admitted)
+            ]
+        );
+        // The record after a quoted line break starts on line 4.
+        assert_eq!(r.line(), 4);
+    }
+
+    #[test]
+    fn fixture_tsv_with_escapes() {
+        let bytes = fixture("escapes.tsv");
+        let rows: Vec<ConceptDraft> = TermDelimitedReader::new(bytes.as_slice(), b'\t')
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(rows[0].terms["ar"][0].text, "مسار\tالملف");
+        assert_eq!(
+            rows[0].definition.as_deref(),
+            Some("الموقع في\nشجرة الأدلة: C:\\Users")
+        );
+    }
+
+    #[test]
+    fn fixture_with_malformed_rows() {
+        let bytes = fixture("malformed-row.csv");
+        let rows: Vec<_> = TermDelimitedReader::new(bytes.as_slice(), b',')
+            .unwrap()
+            .collect();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(c) => c.terms["ar"][0].text.clone(),
+                Err(e) => format!(
+                    "{}@{}:{}",
+                    e.code,
+                    e.line.unwrap_or(0),
+                    e.column.unwrap_or(0)
+                ),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "نافذة".to_string(),
+                "bad_row@3:3".into(),
+                "bad_row@4:4".into(),
+                // An unterminated quote swallows the rest of the file as one field.
+                "bad_row@5:2".into()
+            ]
+        );
     }
 }
