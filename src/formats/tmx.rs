@@ -345,7 +345,8 @@ fn base(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn parse_tmx_date(s: &str) -> Option<DateTime<Utc>> {
+/// Parses a TMX date (`20240131T235959Z`) or, failing that, RFC 3339.
+pub(super) fn parse_tmx_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     NaiveDateTime::parse_from_str(s, TMX_DATE)
         .map(|n| n.and_utc())
