@@ -1632,4 +1632,144 @@ print(json.dumps([[u.source, u.target] for u in t.units]))
         assert!(po.contains("msgstr \"بالإعدادات\""), "{po}");
         assert!(po.contains("msgid \"إعدادات\\tالطباعة\""), "{po}");
     }
+
+    const REAL_TMX: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/tm/software-ui.en-ar.tmx.gz"
+    );
+    const REAL_TSV: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/tm/software-ui.en-ar.tsv.gz"
+    );
+
+    fn open_real(path: &str) -> Option<std::fs::File> {
+        match std::fs::File::open(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                println!("skipped: {path} not readable ({e})");
+                None
+            }
+        }
+    }
+
+    fn real_tmx() -> Option<TmxReader<'static>> {
+        open_real(REAL_TMX).map(|f| TmxReader::new(f, "en", "ar").expect("real TMX opens"))
+    }
+
+    fn real_tsv() -> Option<crate::formats::unit_delimited::UnitDelimitedReader<'static>> {
+        open_real(REAL_TSV).map(|f| {
+            crate::formats::unit_delimited::UnitDelimitedReader::new(f, b'\t', "en", "ar")
+                .expect("real TSV opens")
+        })
+    }
+
+    #[test]
+    fn real_tmx_first_5000_units() {
+        let Some(reader) = real_tmx() else { return };
+        let h = reader.header().cloned().expect("header");
+        assert_eq!(h.srclang.as_deref(), Some("en"));
+        assert_eq!(h.o_tmf.as_deref(), Some("gettext-mo"));
+        let units: Vec<UnitDraft> = reader
+            .take(5000)
+            .map(|r| r.expect("no errors in the real file"))
+            .collect();
+        assert_eq!(units.len(), 5000);
+        let u = &units[0];
+        assert_eq!(u.source, "  Edit this Command  ");
+        assert_eq!(u.target, " حرر هذا الأمر");
+        assert_eq!(u.origin.as_deref(), Some("4pane/4Pane"));
+        assert_eq!(
+            u.props,
+            vec![
+                ("x-origin".to_string(), "4pane/4Pane".to_string()),
+                ("x-origin-count".to_string(), "1".to_string()),
+            ]
+        );
+        assert_eq!(
+            (u.source_lang.as_str(), u.target_lang.as_str()),
+            ("en", "ar")
+        );
+        // Escaped UI markup is text, never inline markup.
+        assert!(units.iter().all(|u| u.source_markup.is_none()));
+        assert_eq!(units[6].target, "&حول 4جزء");
+    }
+
+    #[test]
+    fn real_tmx_and_tsv_agree_on_first_1000() {
+        let (Some(tmx), Some(tsv)) = (real_tmx(), real_tsv()) else {
+            return;
+        };
+        let a: Vec<(String, String)> = tmx
+            .take(1000)
+            .map(|r| r.map(|u| (u.source, u.target)).expect("tmx unit"))
+            .collect();
+        let b: Vec<(String, String)> = tsv
+            .take(1000)
+            .map(|r| r.map(|u| (u.source, u.target)).expect("tsv unit"))
+            .collect();
+        assert_eq!(a.len(), 1000);
+        assert_eq!(a, b);
+    }
+
+    /// Counts `<tu ` occurrences in the decompressed file (what `zcat | grep
+    /// -c '<tu '` counts: one unit per line).
+    fn count_tu_tags(path: &str) -> usize {
+        let f = std::fs::File::open(path).expect("open");
+        let r = io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+        r.split(b'\n')
+            .map(|l| l.expect("line"))
+            .filter(|l| l.windows(4).any(|w| w == b"<tu "))
+            .count()
+    }
+
+    /// Reads both real files completely; prints units/s (run with
+    /// `cargo test --release --lib formats::tmx -- --ignored --nocapture`).
+    #[test]
+    #[ignore = "reads 2 x 198k units; slow in debug"]
+    fn real_files_read_completely() {
+        let (Some(tmx), Some(tsv)) = (real_tmx(), real_tsv()) else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let (mut ok, mut errors) = (0usize, Vec::new());
+        let mut pairs = Vec::with_capacity(200_000);
+        for r in tmx {
+            match r {
+                Ok(u) => {
+                    ok += 1;
+                    pairs.push((u.source, u.target));
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        let t_tmx = started.elapsed().as_secs_f64();
+        println!(
+            "TMX: {ok} units in {t_tmx:.2} s = {:.0} units/s",
+            ok as f64 / t_tmx
+        );
+        assert!(errors.is_empty(), "{:?}", &errors[..errors.len().min(5)]);
+        let started = std::time::Instant::now();
+        let (mut tsv_ok, mut same) = (0usize, 0usize);
+        for (i, r) in tsv.enumerate() {
+            let u = r.expect("no TSV errors");
+            tsv_ok += 1;
+            if pairs
+                .get(i)
+                .is_some_and(|(s, t)| *s == u.source && *t == u.target)
+            {
+                same += 1;
+            }
+        }
+        let t_tsv = started.elapsed().as_secs_f64();
+        println!(
+            "TSV: {tsv_ok} units in {t_tsv:.2} s = {:.0} units/s",
+            tsv_ok as f64 / t_tsv
+        );
+        assert_eq!(ok, count_tu_tags(REAL_TMX));
+        assert_eq!(tsv_ok, ok);
+        assert_eq!(
+            same, ok,
+            "TMX and TSV give the same pairs in the same order"
+        );
+    }
 }
