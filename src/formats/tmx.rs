@@ -1772,4 +1772,82 @@ print(json.dumps([[u.source, u.target] for u in t.units]))
             "TMX and TSV give the same pairs in the same order"
         );
     }
+
+    mod prop {
+        use super::*;
+        use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
+        use proptest::prelude::*;
+
+        /// Arabic (with harakat and hamza forms), Latin, spaces, line breaks,
+        /// TAB, markup characters, quotes, backslash and comma.
+        const TEXT: &str = "[a-zA-Z0-9ءآأإابةتثجحخدذرسشصضطظعغفقكلمنهوىيًٌٍَُِّـ <>&\n\r\t\"\\\\,;]{1,40}";
+        const META: &str = "[a-zA-Zء-ي /<>&\"]{1,20}";
+
+        fn arb_unit() -> impl Strategy<Value = TranslationUnit> {
+            (
+                (TEXT, TEXT, 0i64..4_000_000_000, 0i64..4_000_000_000),
+                (
+                    proptest::option::of(META),
+                    proptest::option::of(META),
+                    proptest::option::of(META),
+                ),
+                proptest::collection::vec(("x-[a-z]{1,8}", META), 0..3),
+                proptest::collection::vec(TEXT, 0..2),
+            )
+                .prop_map(
+                    |((source, target, c, m), (context, origin, by), extra, notes)| {
+                        let mut u = unit(7, &source, &target);
+                        u.created = DateTime::from_timestamp(c, 0).unwrap_or_default();
+                        u.modified = DateTime::from_timestamp(m, 0).unwrap_or_default();
+                        u.created_by = by;
+                        // As an import leaves them: origin/context props first.
+                        if let Some(o) = &origin {
+                            u.props.push(("x-origin".to_string(), o.clone()));
+                        }
+                        if let Some(x) = &context {
+                            u.props.push(("x-context".to_string(), x.clone()));
+                        }
+                        u.props.extend(extra.into_iter().filter(|(k, _)| {
+                            !k.starts_with("x-origin") && !k.starts_with("x-context")
+                        }));
+                        u.origin = origin;
+                        u.context = context;
+                        u.notes = notes;
+                        u
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn tmx_round_trip(units in proptest::collection::vec(arb_unit(), 1..6)) {
+                let bytes = write_tmx(&units);
+                let back: Vec<_> = TmxReader::new(&bytes[..], "en", "ar")
+                    .expect("opens")
+                    .collect::<Result<_, _>>()
+                    .expect("no errors");
+                let want: Vec<_> = units.iter().map(to_draft).collect();
+                prop_assert_eq!(back, want);
+            }
+
+            #[test]
+            fn delimited_round_trip(units in proptest::collection::vec(arb_unit(), 1..6), csv in any::<bool>()) {
+                let delimiter = if csv { b',' } else { b'\t' };
+                let mut bytes = Vec::new();
+                write_units_delimited(&mut bytes, delimiter, units.clone()).expect("write");
+                let back: Vec<UnitDraft> = UnitDelimitedReader::new(&bytes[..], delimiter, "en", "ar")
+                    .expect("opens")
+                    .collect::<Result<_, _>>()
+                    .expect("no errors");
+                prop_assert_eq!(back.len(), units.len());
+                for (u, d) in units.iter().zip(&back) {
+                    prop_assert_eq!((&d.source, &d.target), (&u.source, &u.target));
+                    prop_assert_eq!((&d.context, &d.origin), (&u.context, &u.origin));
+                    prop_assert_eq!((&d.created_by, d.created), (&u.created_by, Some(u.created)));
+                }
+            }
+        }
+    }
 }
