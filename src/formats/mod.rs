@@ -13,6 +13,11 @@
 //! spool) before committing.
 
 pub mod decode;
+pub mod tbx;
+pub mod term_delimited;
+pub mod tmx;
+pub mod unit_delimited;
+pub mod xml;
 
 pub use decode::{decoded_reader, Decoded};
 
