@@ -13,6 +13,9 @@
 //! spool) before committing.
 
 pub mod decode;
+pub mod tbx;
+pub mod term_delimited;
+pub mod xml;
 
 pub use decode::{decoded_reader, Decoded};
 
