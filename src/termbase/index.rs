@@ -506,11 +506,18 @@ mod tests {
     #[test]
     fn upsert_and_remove_keep_every_map_consistent() {
         let mut ix = Index::new();
-        ix.upsert(concept("ai", &["ذكاء اصطناعي"], &["artificial intelligence"]));
+        ix.upsert(concept(
+            "ai",
+            &["ذكاء اصطناعي"],
+            &["artificial intelligence"],
+        ));
         ix.upsert(concept("dc", &["مركز بيانات"], &["data center"]));
         assert_eq!(ix.len(), 2);
         assert_eq!(ix.by_norm(&norm_text("مركز بيانات")).len(), 1);
-        assert!(!ix.by_first_key("datacenter").is_empty(), "closed compound indexed");
+        assert!(
+            !ix.by_first_key("datacenter").is_empty(),
+            "closed compound indexed"
+        );
         // Replacing keeps one entry and drops the old forms.
         ix.upsert(concept("dc", &["مركز البيانات"], &["data centre"]));
         assert_eq!(ix.len(), 2);
@@ -519,8 +526,14 @@ mod tests {
         assert!(ix.remove("dc").is_some());
         assert!(ix.remove("dc").is_none());
         assert_eq!(ix.len(), 1);
-        assert!(ix.first.values().all(|v| v.iter().all(|r| ix.form(*r).is_some())));
-        assert!(ix.grams.values().all(|v| v.iter().all(|r| ix.form(*r).is_some())));
+        assert!(ix
+            .first
+            .values()
+            .all(|v| v.iter().all(|r| ix.form(*r).is_some())));
+        assert!(ix
+            .grams
+            .values()
+            .all(|v| v.iter().all(|r| ix.form(*r).is_some())));
         // The freed slot is reused without resurrecting old references.
         ix.upsert(concept("gpu", &["وحدة معالجة رسومات"], &["GPU"]));
         let r = ix.by_norm(&norm_text("GPU"))[0];
@@ -558,6 +571,9 @@ mod tests {
         ix.upsert(concept("ai", &[], &["intelligence"]));
         ix.upsert(concept("x", &[], &["spreadsheet"]));
         let c = ix.fuzzy_candidates("inteligence", 10);
-        assert_eq!(ix.form(c[0]).map(|(s, _)| s.concept.id.as_str()), Some("ai"));
+        assert_eq!(
+            ix.form(c[0]).map(|(s, _)| s.concept.id.as_str()),
+            Some("ai")
+        );
     }
 }

@@ -107,7 +107,12 @@ impl Ctx<'_> {
         if !same_base_lang(&form.lang, &self.lang) {
             return false;
         }
-        let Some(term) = slot.concept.terms.get(&form.lang).and_then(|l| l.get(form.term_idx)) else {
+        let Some(term) = slot
+            .concept
+            .terms
+            .get(&form.lang)
+            .and_then(|l| l.get(form.term_idx))
+        else {
             return false;
         };
         self.seen.insert(r.0);
@@ -134,7 +139,10 @@ impl Ctx<'_> {
                 .unwrap_or((true, true))
         });
         for r in refs {
-            let exact = self.ix.form(r).is_some_and(|(_, f)| f.text == self.q.q.trim());
+            let exact = self
+                .ix
+                .form(r)
+                .is_some_and(|(_, f)| f.text == self.q.q.trim());
             let kind = if exact {
                 MatchKind::Exact
             } else {
@@ -242,7 +250,10 @@ impl Ctx<'_> {
 /// Runs a lookup against one term base's index.
 pub(crate) fn lookup(ix: &Index, q: &LookupQuery) -> Vec<LookupResult> {
     let lang = q.lang.clone().unwrap_or_else(|| guess_lang(&q.q));
-    let target = q.target_lang.clone().unwrap_or_else(|| default_target(&lang));
+    let target = q
+        .target_lang
+        .clone()
+        .unwrap_or_else(|| default_target(&lang));
     let mut cx = Ctx {
         ix,
         q,
@@ -289,8 +300,16 @@ mod tests {
         let tbs = TermBases::open(&store).unwrap();
         tbs.create("t", None).unwrap();
         for d in [
-            draft(Some("ai"), &["الذكاء الاصطناعي", "ذكاء صنعي"], &["artificial intelligence", "AI"]),
-            draft(Some("agi"), &["الذكاء الاصطناعي العام"], &["artificial general intelligence"]),
+            draft(
+                Some("ai"),
+                &["الذكاء الاصطناعي", "ذكاء صنعي"],
+                &["artificial intelligence", "AI"],
+            ),
+            draft(
+                Some("agi"),
+                &["الذكاء الاصطناعي العام"],
+                &["artificial general intelligence"],
+            ),
             draft(Some("dc"), &["مركز بيانات"], &["data center"]),
             draft(Some("chip"), &["شريحة", "رقاقة"], &["chip"]),
         ] {
@@ -311,29 +330,45 @@ mod tests {
     #[test]
     fn exact_lookup_with_translations_in_status_order() {
         let tbs = tbs();
-        let r = tbs.lookup("t", &q("الذكاء الاصطناعي", LookupMode::Exact)).unwrap();
+        let r = tbs
+            .lookup("t", &q("الذكاء الاصطناعي", LookupMode::Exact))
+            .unwrap();
         assert_eq!(r[0].concept_id, "ai");
         assert_eq!((r[0].score, r[0].match_kind), (100, MatchKind::Exact));
         assert_eq!(r[0].translations[0].text, "artificial intelligence");
         assert_eq!(r[0].translations[0].status, TermStatus::Preferred);
         assert_eq!(r.len(), 1, "AGI is not an exact match: {r:?}");
-        let r = tbs.lookup("t", &q("Data Center", LookupMode::Exact)).unwrap();
-        assert_eq!((r[0].concept_id.as_str(), r[0].match_kind), ("dc", MatchKind::Normalized));
+        let r = tbs
+            .lookup("t", &q("Data Center", LookupMode::Exact))
+            .unwrap();
+        assert_eq!(
+            (r[0].concept_id.as_str(), r[0].match_kind),
+            ("dc", MatchKind::Normalized)
+        );
         assert_eq!(r[0].translations[0].text, "مركز بيانات");
     }
 
     #[test]
     fn prefix_and_fuzzy_and_auto() {
         let tbs = tbs();
-        let r = tbs.lookup("t", &q("artificial", LookupMode::Prefix)).unwrap();
+        let r = tbs
+            .lookup("t", &q("artificial", LookupMode::Prefix))
+            .unwrap();
         let ids: HashSet<&str> = r.iter().map(|x| x.concept_id.as_str()).collect();
         assert_eq!(ids, HashSet::from(["ai", "agi"]));
         assert!(r.iter().all(|x| (80..=90).contains(&x.score)));
-        let r = tbs.lookup("t", &q("artificial inteligence", LookupMode::Fuzzy)).unwrap();
+        let r = tbs
+            .lookup("t", &q("artificial inteligence", LookupMode::Fuzzy))
+            .unwrap();
         assert_eq!(r[0].concept_id, "ai");
         assert!(r[0].score >= 90 && r[0].score < 100, "{r:?}");
-        let r = tbs.lookup("t", &q("artifical intelligense", LookupMode::Auto)).unwrap();
-        assert_eq!((r[0].concept_id.as_str(), r[0].match_kind), ("ai", MatchKind::Fuzzy));
+        let r = tbs
+            .lookup("t", &q("artifical intelligense", LookupMode::Auto))
+            .unwrap();
+        assert_eq!(
+            (r[0].concept_id.as_str(), r[0].match_kind),
+            ("ai", MatchKind::Fuzzy)
+        );
         let r = tbs.lookup("t", &q("xylophone", LookupMode::Auto)).unwrap();
         assert!(r.is_empty(), "{r:?}");
     }

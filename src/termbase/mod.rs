@@ -169,7 +169,9 @@ pub fn validate_draft(d: &ConceptDraft) -> Result<()> {
     for (tag, list) in &d.terms {
         let ok_tag = !tag.is_empty()
             && tag.len() <= 35
-            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         if !ok_tag {
             let shown: String = tag.chars().take(40).collect();
@@ -186,7 +188,10 @@ pub fn validate_draft(d: &ConceptDraft) -> Result<()> {
                     "a term must have 1-1000 characters",
                 ));
             }
-            if t.variants.iter().any(|v| v.trim().is_empty() || v.chars().count() > 1000) {
+            if t.variants
+                .iter()
+                .any(|v| v.trim().is_empty() || v.chars().count() > 1000)
+            {
                 return Err(Error::invalid(
                     format!("terms.{tag}[{i}].variants"),
                     "variants must have 1-1000 characters",
@@ -377,7 +382,12 @@ impl TermBases {
 
     /// Creates or replaces the entry `id` (the draft's own id is ignored).
     /// Returns the stored concept and whether it was created.
-    pub fn put_concept(&self, name: &str, id: &str, mut draft: ConceptDraft) -> Result<(Concept, bool)> {
+    pub fn put_concept(
+        &self,
+        name: &str,
+        id: &str,
+        mut draft: ConceptDraft,
+    ) -> Result<(Concept, bool)> {
         validate_id(id)?;
         draft.id = Some(id.to_string());
         validate_draft(&draft)?;
@@ -533,20 +543,36 @@ pub(crate) mod tests {
         assert_eq!(info.entries, 0);
         let (_, created) = tbs.create("tech", Some("Tech terms".into())).unwrap();
         assert!(!created);
-        assert_eq!(tbs.get_meta("tech").unwrap().description.as_deref(), Some("Tech terms"));
+        assert_eq!(
+            tbs.get_meta("tech").unwrap().description.as_deref(),
+            Some("Tech terms")
+        );
 
-        let c = tbs.create_concept("tech", draft(Some("server"), &[" خادم "], &["server"])).unwrap();
+        let c = tbs
+            .create_concept("tech", draft(Some("server"), &[" خادم "], &["server"]))
+            .unwrap();
         assert_eq!(c.terms["ar"][0].text, "خادم", "term text is trimmed");
         assert!(matches!(
             tbs.create_concept("tech", draft(Some("server"), &["خادوم"], &[])),
             Err(Error::EntryExists { .. })
         ));
-        let gen = tbs.create_concept("tech", draft(None, &["شريحة"], &["chip"])).unwrap();
+        let gen = tbs
+            .create_concept("tech", draft(None, &["شريحة"], &["chip"]))
+            .unwrap();
         assert!(gen.id.starts_with('c'));
-        let (upd, created) = tbs.put_concept("tech", "server", draft(None, &["خادوم", "خادم"], &["server"])).unwrap();
+        let (upd, created) = tbs
+            .put_concept(
+                "tech",
+                "server",
+                draft(None, &["خادوم", "خادم"], &["server"]),
+            )
+            .unwrap();
         assert!(!created);
         assert_eq!(upd.created, c.created);
-        assert_eq!(tbs.get_concept("tech", "server").unwrap().terms["ar"].len(), 2);
+        assert_eq!(
+            tbs.get_concept("tech", "server").unwrap().terms["ar"].len(),
+            2
+        );
         assert!(matches!(
             tbs.create_concept("tech", draft(Some("bad\nid"), &["x"], &[])),
             Err(Error::Invalid { .. })
@@ -571,7 +597,10 @@ pub(crate) mod tests {
         assert_eq!(tbs.get_meta("tech").unwrap().entries, 1);
         tbs.delete("tech").unwrap();
         assert!(tbs.list().is_empty());
-        assert!(matches!(tbs.delete("tech"), Err(Error::TermBaseNotFound(_))));
+        assert!(matches!(
+            tbs.delete("tech"),
+            Err(Error::TermBaseNotFound(_))
+        ));
     }
 
     #[test]
@@ -582,8 +611,10 @@ pub(crate) mod tests {
             let tbs = TermBases::open(&store).unwrap();
             tbs.create("tech", None).unwrap();
             tbs.create("old", None).unwrap();
-            tbs.create_concept("tech", draft(Some("ai"), &["ذكاء اصطناعي"], &["AI"])).unwrap();
-            tbs.create_concept("old", draft(Some("x"), &["ملف"], &["file"])).unwrap();
+            tbs.create_concept("tech", draft(Some("ai"), &["ذكاء اصطناعي"], &["AI"]))
+                .unwrap();
+            tbs.create_concept("old", draft(Some("x"), &["ملف"], &["file"]))
+                .unwrap();
             tbs.delete("old").unwrap();
             store.flush_blocking().unwrap();
         }
@@ -606,7 +637,8 @@ pub(crate) mod tests {
         let tbs = TermBases::open(&store).unwrap();
         tbs.create("t", None).unwrap();
         for id in ["b", "a", "d", "c", "e"] {
-            tbs.create_concept("t", draft(Some(id), &["ملف"], &[])).unwrap();
+            tbs.create_concept("t", draft(Some(id), &["ملف"], &[]))
+                .unwrap();
         }
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;

@@ -70,22 +70,103 @@ pub const AMBIGUOUS_WORDS: &[&str] = &[
     "قرص",    // disk / tablet, disc
     "تطبيق",  // application / implementation
     // English
-    "server", "chip", "model", "mouse", "cloud", "window", "bug", "virus", "memory", "driver",
-    "platform", "network", "cell", "token", "training", "weight", "transformer", "table", "file",
-    "key", "port", "shell", "tablet", "apple", "python", "java", "agent", "attention", "kernel",
+    "server",
+    "chip",
+    "model",
+    "mouse",
+    "cloud",
+    "window",
+    "bug",
+    "virus",
+    "memory",
+    "driver",
+    "platform",
+    "network",
+    "cell",
+    "token",
+    "training",
+    "weight",
+    "transformer",
+    "table",
+    "file",
+    "key",
+    "port",
+    "shell",
+    "tablet",
+    "apple",
+    "python",
+    "java",
+    "agent",
+    "attention",
+    "kernel",
 ];
 
 /// Words that point at the everyday sense of an ambiguous term.
 pub const EVERYDAY_CUES: &[&str] = &[
     // Arabic
-    "مطعم", "مطاعم", "سيد", "سيده", "سيدها", "قصر", "منزل", "بيت", "الطفل", "طفل", "أطفال",
-    "عائلة", "خشب", "خشبية", "بطاطس", "أزياء", "عارضة", "عرض أزياء", "مجتمع", "المجتمع",
-    "فقيرة", "الفقراء", "الطبقة", "شرائح المجتمع", "خبز", "لحم", "جبن", "فطري", "حاد",
-    "النادل", "مسجد", "الحرمين", "قدوة", "يحتذى", "سمنة", "رياضي", "رياضية", "الملعب",
+    "مطعم",
+    "مطاعم",
+    "سيد",
+    "سيده",
+    "سيدها",
+    "قصر",
+    "منزل",
+    "بيت",
+    "الطفل",
+    "طفل",
+    "أطفال",
+    "عائلة",
+    "خشب",
+    "خشبية",
+    "بطاطس",
+    "أزياء",
+    "عارضة",
+    "عرض أزياء",
+    "مجتمع",
+    "المجتمع",
+    "فقيرة",
+    "الفقراء",
+    "الطبقة",
+    "شرائح المجتمع",
+    "خبز",
+    "لحم",
+    "جبن",
+    "فطري",
+    "حاد",
+    "النادل",
+    "مسجد",
+    "الحرمين",
+    "قدوة",
+    "يحتذى",
+    "سمنة",
+    "رياضي",
+    "رياضية",
+    "الملعب",
     // English
-    "restaurant", "waiter", "waitress", "tip", "table", "menu", "diner", "wood", "wooden", "potato",
-    "fashion", "runway", "catwalk", "magazine", "role", "poker", "paint", "mug", "tennis",
-    "volleyball", "kitchen", "cheese", "cat", "garden",
+    "restaurant",
+    "waiter",
+    "waitress",
+    "tip",
+    "table",
+    "menu",
+    "diner",
+    "wood",
+    "wooden",
+    "potato",
+    "fashion",
+    "runway",
+    "catwalk",
+    "magazine",
+    "role",
+    "poker",
+    "paint",
+    "mug",
+    "tennis",
+    "volleyball",
+    "kitchen",
+    "cheese",
+    "cat",
+    "garden",
 ];
 
 /// How a hit (or lookup result) matched.
@@ -223,7 +304,12 @@ pub(crate) fn guess_lang(s: &str) -> String {
 
 /// The default translation language for a source language.
 pub(crate) fn default_target(lang: &str) -> String {
-    if same_base_lang(lang, "ar") { "en" } else { "ar" }.to_string()
+    if same_base_lang(lang, "ar") {
+        "en"
+    } else {
+        "ar"
+    }
+    .to_string()
 }
 
 /// Target-language terms of a concept: preferred, admitted, deprecated,
@@ -249,9 +335,17 @@ pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
 fn note_says_ambiguous(c: &Concept) -> bool {
     let Some(note) = &c.note else { return false };
     let l = note.to_lowercase();
-    ["also ", "ambiguous", "other sense", "everyday", "أيضا", "أيضاً", "كذلك"]
-        .iter()
-        .any(|m| l.contains(m))
+    [
+        "also ",
+        "ambiguous",
+        "other sense",
+        "everyday",
+        "أيضا",
+        "أيضاً",
+        "كذلك",
+    ]
+    .iter()
+    .any(|m| l.contains(m))
 }
 
 /// A Latin token that signals technical text: an acronym (`GPU`, `WAIC`) or
@@ -325,7 +419,10 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
                 gap.matches('\n').count() < 2
             } else {
                 gap.chars().all(|c| {
-                    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '.' | '/' | '\'' | '\u{2019}' | '_')
+                    matches!(
+                        c,
+                        '-' | '\u{2010}' | '\u{2011}' | '.' | '/' | '\'' | '\u{2019}' | '_'
+                    )
                 })
             }
         });
@@ -367,7 +464,9 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
     for i in 0..us.len() {
         for (key, _) in us[i].keys.iter() {
             for &r in ix.by_first_key(key) {
-                let Some((_, form)) = ix.form(r) else { continue };
+                let Some((_, form)) = ix.form(r) else {
+                    continue;
+                };
                 let n = form.keys.len();
                 if n == 0 || i + n > us.len() {
                     continue;
@@ -510,7 +609,10 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             return (0.9, false);
         }
         let ambiguous = note_says_ambiguous(&slot.concept)
-            || form.keys.first().is_some_and(|k| sets.ambiguous.contains(k))
+            || form
+                .keys
+                .first()
+                .is_some_and(|k| sets.ambiguous.contains(k))
             || sets.ambiguous.contains(&text::term_key_auto(w));
         if ambiguous {
             (0.4, true)
@@ -555,7 +657,11 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                 conf += 0.15;
             }
             if let Some(slot) = slot {
-                if slot.context_keys.iter().any(|k| keys[sent].contains(k.as_str())) {
+                if slot
+                    .context_keys
+                    .iter()
+                    .any(|k| keys[sent].contains(k.as_str()))
+                {
                     conf += 0.3;
                 }
                 if let Some(d) = &slot.concept.domain {
@@ -580,7 +686,9 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
 
     let mut hits = Vec::new();
     let mut emit = |c: &Cand, is_nested: bool| {
-        let Some((slot, form)) = ix.form(c.r) else { return };
+        let Some((slot, form)) = ix.form(c.r) else {
+            return;
+        };
         let conf = confidence(c);
         if conf < opts.min_confidence {
             return;
@@ -653,7 +761,11 @@ mod tests {
 
     fn check_offsets(text: &str, hits: &[Hit]) {
         for h in hits {
-            let by_chars: String = text.chars().skip(h.char_start).take(h.char_end - h.char_start).collect();
+            let by_chars: String = text
+                .chars()
+                .skip(h.char_start)
+                .take(h.char_end - h.char_start)
+                .collect();
             assert_eq!(h.surface, by_chars, "{h:?}");
             assert_eq!(&text[h.byte_start..h.byte_end], h.surface);
         }
@@ -661,9 +773,15 @@ mod tests {
 
     #[test]
     fn exact_multiword_and_offsets_in_code_points() {
-        let tbs = tb(vec![draft(Some("ai"), &["الذكاء الاصطناعي"], &["artificial intelligence"])]);
+        let tbs = tb(vec![draft(
+            Some("ai"),
+            &["الذكاء الاصطناعي"],
+            &["artificial intelligence"],
+        )]);
         let text = "قمة الذكاء الاصطناعي في الصين";
-        let hits = tbs.recognize("t", text, &RecognizeOptions::default()).unwrap();
+        let hits = tbs
+            .recognize("t", text, &RecognizeOptions::default())
+            .unwrap();
         assert_eq!(hits.len(), 1, "{hits:?}");
         let h = &hits[0];
         assert_eq!((h.char_start, h.char_end), (4, 20));
@@ -688,7 +806,10 @@ mod tests {
             ..all()
         };
         let hits = tbs.recognize("t", text, &nested).unwrap();
-        let ids: Vec<(&str, bool)> = hits.iter().map(|h| (h.concept_id.as_str(), h.nested)).collect();
+        let ids: Vec<(&str, bool)> = hits
+            .iter()
+            .map(|h| (h.concept_id.as_str(), h.nested))
+            .collect();
         assert_eq!(ids, vec![("llm", false), ("model", true)]);
         check_offsets(text, &hits);
     }
@@ -700,7 +821,9 @@ mod tests {
             draft(Some("h800"), &[], &["Nvidia H800"]),
         ]);
         let text = "استخدمت الشركة 2000 شريحة من نوع Nvidia H800 وكل GPU منها";
-        let hits = tbs.recognize("t", text, &RecognizeOptions::default()).unwrap();
+        let hits = tbs
+            .recognize("t", text, &RecognizeOptions::default())
+            .unwrap();
         let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
         assert_eq!(ids, vec!["h800", "gpu"], "{hits:?}");
         assert_eq!(hits[0].surface, "Nvidia H800");
@@ -717,7 +840,11 @@ mod tests {
         ]);
         // Servant in a household: no evidence, dropped at the default.
         let hits = tbs
-            .recognize("t", "كان الخادم يعمل في القصر منذ سنوات", &RecognizeOptions::default())
+            .recognize(
+                "t",
+                "كان الخادم يعمل في القصر منذ سنوات",
+                &RecognizeOptions::default(),
+            )
             .unwrap();
         assert!(hits.is_empty(), "{hits:?}");
         // Server next to a technical term: kept.
@@ -742,7 +869,9 @@ mod tests {
             });
         }
         let tbs = tb(vec![d]);
-        let hits = tbs.recognize("t", "تطور الذكاء الصنعي بسرعة", &all()).unwrap();
+        let hits = tbs
+            .recognize("t", "تطور الذكاء الصنعي بسرعة", &all())
+            .unwrap();
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].status, TermStatus::Forbidden);
         assert_eq!(hits[0].term, "ذكاء صنعي");
