@@ -486,3 +486,143 @@ mod tests {
         assert!(!hits[0].spans[0].source_side);
     }
 }
+
+#[cfg(test)]
+mod recall_tests {
+    use super::super::tests::{draft, mems};
+    use super::*;
+
+    /// Tiny deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const VOCAB: &[&str] = &[
+        "الملف", "والملف", "ملف", "بالملف", "احفظ", "افتح", "أغلق", "اغلق", "النافذة", "file",
+        "File", "save", "open", "the", ".", ",", "؟", "3", "42", "%s", "<b>", "{0}", "إعدادات",
+        "الإعدادات",
+    ];
+
+    fn sentence(r: &mut Rng, max: usize) -> String {
+        let n = 1 + r.below(max);
+        (0..n).map(|_| VOCAB[r.below(VOCAB.len())]).collect::<Vec<_>>().join(" ")
+    }
+
+    fn compare(m: &Memories, q: &SearchQuery) {
+        let a = m.search("tm", q).unwrap();
+        let b = m.search_exhaustive("tm", q).unwrap();
+        let ka: Vec<(u64, u32)> = a.iter().map(|x| (x.id, x.score)).collect();
+        let kb: Vec<(u64, u32)> = b.iter().map(|x| (x.id, x.score)).collect();
+        assert_eq!(ka, kb, "query {:?} min {} limit {}", q.text, q.min_score, q.limit);
+    }
+
+    #[test]
+    fn indexed_equals_exhaustive_on_random_data() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let drafts: Vec<_> = (0..600)
+            .map(|_| draft(&sentence(&mut r, 8), &sentence(&mut r, 8)))
+            .collect();
+        let rep = m.add_units("tm", drafts).unwrap();
+        // Deletions and replacements leave dead postings behind.
+        for id in rep.ids.iter().step_by(7) {
+            let _ = m.delete_unit("tm", *id);
+        }
+        for id in rep.ids.iter().skip(3).step_by(11) {
+            let _ = m.put_unit("tm", *id, draft(&sentence(&mut r, 6), "x"));
+        }
+        let mut nonempty = 0;
+        for i in 0..400 {
+            let text = sentence(&mut r, 9);
+            let q = SearchQuery {
+                text,
+                source_lang: Some(if i % 2 == 0 { "ar" } else { "en" }.into()),
+                target_lang: None,
+                min_score: [0, 10, 35, 50, 60, 70, 75, 80, 90, 99, 100, 101][i % 12],
+                limit: [1, 3, 100][i % 3],
+                context: None,
+            };
+            compare(&m, &q);
+            nonempty += usize::from(!m.search("tm", &q).unwrap().is_empty());
+        }
+        assert!(nonempty > 100, "queries must find something: {nonempty}");
+    }
+
+    /// Decodes one field of the data set's TSV (`\\`, `\t`, `\n`, `\r`).
+    fn unescape(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                match it.next() {
+                    Some('t') => out.push('\t'),
+                    Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some(o) => out.push(o),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn indexed_equals_exhaustive_on_real_memory() {
+        use std::io::BufRead;
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/tm/software-ui.en-ar.tsv.gz"
+        );
+        let Ok(f) = std::fs::File::open(path) else {
+            println!("skipped: {path} is absent");
+            return;
+        };
+        let rows: Vec<(String, String)> = std::io::BufReader::new(flate2::read::GzDecoder::new(f))
+            .lines()
+            .skip(1)
+            .take(20_400)
+            .map_while(|l| l.ok())
+            .filter_map(|l| {
+                let mut p = l.split('\t');
+                Some((unescape(p.next()?), unescape(p.next()?)))
+            })
+            .collect();
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let (units, held) = rows.split_at(20_000.min(rows.len()));
+        for chunk in units.chunks(5000) {
+            m.add_units("tm", chunk.iter().map(|(s, t)| draft(s, t)).collect())
+                .unwrap();
+        }
+        let mut found = 0;
+        for (i, (en, ar)) in held.iter().take(200).enumerate() {
+            let (text, lang) = if i % 2 == 0 { (en, "en") } else { (ar, "ar") };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let q = SearchQuery {
+                text: text.clone(),
+                source_lang: Some(lang.into()),
+                target_lang: None,
+                min_score: [50, 70, 85][i % 3],
+                limit: 10,
+                context: None,
+            };
+            compare(&m, &q);
+            found += usize::from(!m.search("tm", &q).unwrap().is_empty());
+        }
+        assert!(found > 20, "held-back rows must find fuzzy matches: {found}");
+    }
+}
