@@ -13,6 +13,7 @@
 //! spool) before committing.
 
 pub mod decode;
+pub mod tmx;
 
 pub use decode::{decoded_reader, Decoded};
 
