@@ -266,7 +266,7 @@ impl Memories {
             .into_iter()
             .map(|d| prepare_draft(&meta, d))
             .collect::<Result<Vec<_>>>()?;
-        write_units(&m, drafts, Utc::now())
+        write_units(&m, drafts, Utc::now(), None)
     }
 
     /// One unit.
@@ -429,10 +429,12 @@ fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Re
 }
 
 /// Writes prepared drafts as one batch. The caller holds `m.writer`.
+/// `end_journal`: the import journal key removed in the same batch.
 pub(crate) fn write_units(
     m: &Memory,
     drafts: Vec<UnitDraft>,
     now: DateTime<Utc>,
+    end_journal: Option<&[u8]>,
 ) -> Result<AddReport> {
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
@@ -485,6 +487,9 @@ pub(crate) fn write_units(
     }
     meta.modified = now;
     batch.insert_json(b"meta", &meta)?;
+    if let Some(k) = end_journal {
+        batch.remove(k);
+    }
     commit(m, &mut idx, batch, meta)?;
     Ok(report)
 }
