@@ -415,11 +415,11 @@ mod tests {
     /// Scores two strings with a private dictionary, like the memory does.
     fn score(q: &str, u: &str) -> (u32, Vec<Penalty>, Vec<DiffOp>) {
         let mut dict: HashMap<String, u32> = HashMap::new();
-        let mut intern = |s: String, dict: &mut HashMap<String, u32>| {
+        let intern = |s: String, dict: &mut HashMap<String, u32>| {
             let n = dict.len() as u32;
             *dict.entry(s).or_insert(n)
         };
-        let mut view = |toks: &[Token], dict: &mut HashMap<String, u32>| -> Vec<Tok> {
+        let view = |toks: &[Token], dict: &mut HashMap<String, u32>| -> Vec<Tok> {
             toks.iter()
                 .map(|t| Tok {
                     id: intern(t.norm.clone(), dict),
