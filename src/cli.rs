@@ -24,6 +24,176 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Term-base files: import and export (offline, on the data dir).
+    #[command(subcommand)]
+    Terms(TermsCommand),
+    /// Translation-memory files and quick searches (offline, on the data dir).
+    #[command(subcommand)]
+    Tm(TmCommand),
+    /// Suggestions for an article: segments, best matches, terms, checks.
+    Suggest(SuggestArgs),
+    /// Write a consistent snapshot of a RUNNING server (every memory as TMX,
+    /// every term base as TBX, manifest.json with counts and SHA-256).
+    Backup(BackupArgs),
+    /// Rebuild an EMPTY data dir from a backup directory.
+    Restore(RestoreArgs),
+}
+
+/// `mustalah terms …`
+#[derive(Debug, Subcommand)]
+pub enum TermsCommand {
+    /// Import a CSV/TSV/TBX file into a term base (created when missing).
+    Import {
+        /// The file (gzip, UTF-8 or UTF-16 accepted).
+        file: PathBuf,
+        /// Term base name.
+        #[arg(long, default_value = "tech")]
+        termbase: String,
+        /// File format; sniffed from the content when omitted.
+        #[arg(long, value_parser = ["csv", "tsv", "tbx"])]
+        format: Option<String>,
+        /// What to do with an entry whose normalized term already exists.
+        #[arg(long, default_value = "merge", value_parser = ["merge", "skip", "replace"])]
+        on_duplicate: String,
+        /// Report what would happen, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Export a term base (TBX-Basic or CSV/TSV) to a file or standard output.
+    Export {
+        /// Term base name.
+        #[arg(long, default_value = "tech")]
+        termbase: String,
+        /// Output format.
+        #[arg(long, default_value = "tbx", value_parser = ["csv", "tsv", "tbx"])]
+        format: String,
+        /// Output file (standard output when omitted).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `mustalah tm …`
+#[derive(Debug, Subcommand)]
+pub enum TmCommand {
+    /// Import a TMX/TSV/CSV file into a memory (created with the given pair when missing).
+    Import {
+        /// The file (gzip, UTF-8 or UTF-16 accepted).
+        file: PathBuf,
+        /// Memory name.
+        #[arg(long, default_value = "default")]
+        memory: String,
+        /// File format; sniffed from the content when omitted.
+        #[arg(long, value_parser = ["tmx", "tsv", "csv"])]
+        format: Option<String>,
+        /// Source language when the memory has to be created.
+        #[arg(long, default_value = "ar")]
+        source_lang: String,
+        /// Target language when the memory has to be created.
+        #[arg(long, default_value = "en")]
+        target_lang: String,
+        /// Report what would happen, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Export a memory (TMX 1.4b or TSV) to a file or standard output.
+    Export {
+        /// Memory name.
+        #[arg(long, default_value = "default")]
+        memory: String,
+        /// Output format.
+        #[arg(long, default_value = "tmx", value_parser = ["tmx", "tsv"])]
+        format: String,
+        /// Output file (standard output when omitted).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Fuzzy-search a memory for one segment.
+    Search {
+        /// The segment.
+        text: String,
+        /// Memory name.
+        #[arg(long, default_value = "default")]
+        memory: String,
+        /// Lowest score shown (0-101).
+        #[arg(long, default_value_t = 70)]
+        min_score: u32,
+        /// Most matches shown (1-100).
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// Options of `suggest`.
+#[derive(Debug, Clone, Args)]
+pub struct SuggestArgs {
+    /// The article (plain UTF-8 text; one paragraph per line).
+    pub file: PathBuf,
+    /// Print the JSON answer of `POST /v1/suggest` instead of a report.
+    #[arg(long)]
+    pub json: bool,
+    /// Memories to search (repeat or comma-separate).
+    #[arg(long = "memory", default_value = "default", value_delimiter = ',')]
+    pub memories: Vec<String>,
+    /// Term bases to recognize terms with (repeat or comma-separate).
+    #[arg(long = "termbase", default_value = "tech", value_delimiter = ',')]
+    pub termbases: Vec<String>,
+    /// Language of the article.
+    #[arg(long, default_value = "ar")]
+    pub source_lang: String,
+    /// Language of the suggestions.
+    #[arg(long, default_value = "en")]
+    pub target_lang: String,
+    /// Lowest match score used for a suggestion.
+    #[arg(long, default_value_t = 70)]
+    pub min_score: u32,
+    /// Matches listed per segment.
+    #[arg(long, default_value_t = 3)]
+    pub limit: usize,
+    /// Data location.
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Options of `backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Directory to write (created; must be empty or absent).
+    pub dir: PathBuf,
+    /// Base URL of the running server.
+    #[arg(long, env = "MUSTALAH_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// Token for reading (the read or the write token), if the server needs one.
+    #[arg(long, env = "MUSTALAH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+/// Options of `restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// Backup directory written by `mustalah backup`.
+    pub dir: PathBuf,
+    /// Data location.
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Log output format.

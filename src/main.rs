@@ -28,5 +28,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", mustalah::api::openapi().to_pretty_json()?);
             Ok(())
         }
+        Command::Terms(cmd) => mustalah::commands::terms(cmd),
+        Command::Tm(cmd) => mustalah::commands::tm(cmd),
+        Command::Suggest(_) | Command::Backup(_) | Command::Restore(_) => {
+            anyhow::bail!("not wired yet")
+        }
     }
 }
