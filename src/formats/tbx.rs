@@ -100,7 +100,7 @@ impl Entry {
 struct Capture {
     /// Local element name (`term`, `termNote`, `descrip`, `note`, `admin`
     /// or a DCT category).
-    name: String,
+    name: &'static str,
     /// The `type` attribute, if any.
     ty: String,
     /// Guard depth of the capturing element.
@@ -153,9 +153,9 @@ impl<'a> TbxReader<'a> {
                         // Inline markup inside a value (`<hi>`): keep its text only.
                         continue;
                     }
-                    let name = xml::local_name(&e).to_owned();
+                    let name = xml::local_name(&e);
                     if !self.root_seen {
-                        check_root(&name, line)?;
+                        check_root(name, line)?;
                         self.root_seen = true;
                         continue;
                     }
@@ -172,13 +172,13 @@ impl<'a> TbxReader<'a> {
                     if self.capture.is_some() {
                         continue;
                     }
-                    let name = xml::local_name(&e).to_owned();
+                    let name = xml::local_name(&e);
                     if !self.root_seen {
-                        check_root(&name, line)?;
+                        check_root(name, line)?;
                         self.root_seen = true;
                         continue;
                     }
-                    if is_entry(&name) && self.entry.is_none() {
+                    if is_entry(name) && self.entry.is_none() {
                         let id = xml::attr(&e, b"id")?;
                         return Ok(Some(Err(FormatError::row(
                             "empty_entry",
@@ -190,8 +190,11 @@ impl<'a> TbxReader<'a> {
                 }
                 Event::Text(t) => {
                     if let Some(capture) = &mut self.capture {
-                        match xml::unescape_text(&t) {
-                            Ok(s) => push_capped(&mut capture.text, &s)?,
+                        if capture.text.len() + t.len() > xml::MAX_TEXT_BYTES {
+                            return Err(too_large().at(Some(line), None));
+                        }
+                        match xml::unescape_into(&t, &mut capture.text) {
+                            Ok(()) => {}
                             Err(e) if e.fatal => return Err(e.at(Some(line), None)),
                             Err(e) => {
                                 if let Some(entry) = &mut self.entry {
@@ -208,7 +211,10 @@ impl<'a> TbxReader<'a> {
                         let s = std::str::from_utf8(&c).map_err(|e| {
                             FormatError::fatal("invalid_encoding", format!("not UTF-8: {e}"))
                         })?;
-                        push_capped(&mut capture.text, s)?;
+                        if capture.text.len() + s.len() > xml::MAX_TEXT_BYTES {
+                            return Err(too_large().at(Some(line), None));
+                        }
+                        capture.text.push_str(s);
                     }
                 }
                 Event::End(e) => {
@@ -274,16 +280,12 @@ fn is_entry(name: &str) -> bool {
     name == "termEntry" || name == "conceptEntry"
 }
 
-/// Appends to a captured value, refusing to grow past the XML text limit.
-fn push_capped(text: &mut String, s: &str) -> Result<(), FormatError> {
-    if text.len() + s.len() > xml::MAX_TEXT_BYTES {
-        return Err(FormatError::fatal(
-            "text_too_large",
-            format!("a value is larger than {} bytes", xml::MAX_TEXT_BYTES),
-        ));
-    }
-    text.push_str(s);
-    Ok(())
+/// A captured value would grow past the XML text limit.
+fn too_large() -> FormatError {
+    FormatError::fatal(
+        "text_too_large",
+        format!("a value is larger than {} bytes", xml::MAX_TEXT_BYTES),
+    )
 }
 
 /// Handles a start tag outside a capture.
@@ -316,8 +318,13 @@ fn start_element(
         }
         "tig" | "ntig" | "termSec" => entry.term = Some(TermAcc::default()),
         "term" | "termNote" | "descrip" | "note" | "admin" => {
+            const CAPTURED: [&str; 5] = ["term", "termNote", "descrip", "note", "admin"];
             *capture = Some(Capture {
-                name: name.to_owned(),
+                name: CAPTURED
+                    .iter()
+                    .find(|c| **c == name)
+                    .copied()
+                    .unwrap_or("note"),
                 ty: xml::attr(e, b"type")?.unwrap_or_default(),
                 depth,
                 text: String::new(),
@@ -325,7 +332,11 @@ fn start_element(
         }
         _ if DCT_CATEGORIES.contains(&name) => {
             *capture = Some(Capture {
-                name: name.to_owned(),
+                name: DCT_CATEGORIES
+                    .iter()
+                    .find(|c| **c == name)
+                    .copied()
+                    .unwrap_or("note"),
                 ty: String::new(),
                 depth,
                 text: String::new(),
@@ -455,7 +466,7 @@ fn apply(entry: &mut Entry, capture: Capture) {
         }
         return;
     }
-    let category = match capture.name.as_str() {
+    let category = match capture.name {
         "termNote" | "descrip" | "admin" => capture.ty.as_str(),
         other => other,
     };
@@ -513,7 +524,7 @@ fn apply(entry: &mut Entry, capture: Capture) {
         ),
         other => {
             let label = if other.is_empty() {
-                capture.name.as_str()
+                capture.name
             } else {
                 other
             };

@@ -21,6 +21,7 @@
 //! * any other column is kept in the concept note as a `column: value` line
 //!   and reported once as an `unknown_column` warning.
 //!
+//! Values are trimmed of surrounding whitespace; empty cells are absent.
 //! CSV follows RFC 4180 (quotes, doubled quotes, quoted line breaks). TSV
 //! uses no quoting; instead `\t`, `\n`, `\r` and `\\` escapes are decoded
 //! in every field (an unknown escape is kept as written).
@@ -37,7 +38,10 @@
 //! Not representable (the writer's known losses): per-term notes, variants
 //! of other than the first term of a language, a `pos` that differs
 //! between terms of one concept (the first term's is written), and `|`
-//! inside terms/variants/context words (written as `¦`).
+//! inside terms/variants/context words (written as `¦`). Language columns
+//! are matched to `Concept::terms` keys exactly, so pass canonical tags
+//! (`en-US`), as the reader produces them. Cells are not protected against
+//! spreadsheet formula injection (`=`, `+`, `@` prefixes are written as is).
 
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
