@@ -1126,18 +1126,38 @@ mod tests {
         let langs = vec!["ar".to_string(), "en".to_string()];
         write_terms_delimited(&mut csv, b',', &langs, concepts).unwrap();
 
+        // CPU time of this thread (ns) from /proc: the machine is shared, so
+        // wall time alone overstates the cost.
+        let cpu = || {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+                .map(std::time::Duration::from_nanos)
+        };
+        let cpu0 = cpu();
         let start = std::time::Instant::now();
         let n = TbxReader::new(tbx.as_slice())
             .unwrap()
             .filter(|r| r.is_ok())
             .count();
         let tbx_time = start.elapsed();
+        let cpu1 = cpu();
         let start = std::time::Instant::now();
         let m = TermDelimitedReader::new(csv.as_slice(), b',')
             .unwrap()
             .filter(|r| r.is_ok())
             .count();
         let csv_time = start.elapsed();
+        let cpu2 = cpu();
+        let spent = |a: Option<std::time::Duration>, b: Option<std::time::Duration>| match (a, b) {
+            (Some(a), Some(b)) => format!("{:?}", b.saturating_sub(a)),
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "CPU time: TBX {}, CSV {}",
+            spent(cpu0, cpu1),
+            spent(cpu1, cpu2)
+        );
         println!(
             "TBX: {n} entries ({:.1} MB) in {:?}; CSV: {m} rows ({:.1} MB) in {:?}",
             tbx.len() as f64 / 1e6,
@@ -1146,5 +1166,21 @@ mod tests {
             csv_time
         );
         assert_eq!((n, m), (100_000, 100_000));
+        let real = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/glossary/arabterm-all-domains.tbx.gz"
+        );
+        match std::fs::File::open(real) {
+            Ok(file) => {
+                let (c0, start) = (cpu(), std::time::Instant::now());
+                let k = TbxReader::new(file).unwrap().filter(|r| r.is_ok()).count();
+                println!(
+                    "real arabterm-all-domains.tbx.gz (gzip): {k} entries in {:?}, CPU {}",
+                    start.elapsed(),
+                    spent(c0, cpu())
+                );
+            }
+            Err(_) => println!("skipped: {real} is absent"),
+        }
     }
 }
