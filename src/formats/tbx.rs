@@ -38,6 +38,7 @@ use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 
@@ -102,7 +103,7 @@ struct Capture {
     /// or a DCT category).
     name: &'static str,
     /// The `type` attribute, if any.
-    ty: String,
+    ty: Cow<'static, str>,
     /// Guard depth of the capturing element.
     depth: usize,
     text: String,
@@ -325,7 +326,7 @@ fn start_element(
                     .find(|c| **c == name)
                     .copied()
                     .unwrap_or("note"),
-                ty: xml::attr(e, b"type")?.unwrap_or_default(),
+                ty: type_attr(e)?,
                 depth,
                 text: String::new(),
             })
@@ -337,7 +338,7 @@ fn start_element(
                     .find(|c| **c == name)
                     .copied()
                     .unwrap_or("note"),
-                ty: String::new(),
+                ty: Cow::Borrowed(""),
                 depth,
                 text: String::new(),
             })
@@ -443,21 +444,62 @@ fn append_line(slot: &mut Option<String>, line: &str) {
     }
 }
 
+/// Types of `termNote`/`descrip`/`admin` we look at, so the common ones
+/// need no allocation.
+const KNOWN_TYPES: &[&str] = &[
+    "administrativeStatus",
+    "normativeAuthorization",
+    "partOfSpeech",
+    "termType",
+    "x-variant",
+    "definition",
+    "subjectField",
+    "context",
+    "x-contextWords",
+    "source",
+];
+
+/// The `type` attribute (empty when absent).
+fn type_attr(e: &BytesStart<'_>) -> Result<Cow<'static, str>, FormatError> {
+    for a in e.attributes() {
+        let a =
+            a.map_err(|err| FormatError::fatal("malformed_xml", format!("bad attribute: {err}")))?;
+        if a.key.local_name().as_ref() == b"type" {
+            if let Some(known) = KNOWN_TYPES.iter().find(|k| k.as_bytes() == &*a.value) {
+                return Ok(Cow::Borrowed(known));
+            }
+            return xml::unescape_text(&a.value).map(Cow::Owned);
+        }
+    }
+    Ok(Cow::Borrowed(""))
+}
+
+/// Trims `s` without reallocating.
+fn trim_in_place(s: &mut String) {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start().len();
+    if start > 0 {
+        s.drain(..start);
+    }
+}
+
 /// Applies a finished capture to the entry.
-fn apply(entry: &mut Entry, capture: Capture) {
-    let value = capture.text.trim();
-    if value.is_empty() {
+fn apply(entry: &mut Entry, mut capture: Capture) {
+    trim_in_place(&mut capture.text);
+    if capture.text.is_empty() {
         return;
     }
     if capture.name == "term" {
+        let text = std::mem::take(&mut capture.text);
         match &mut entry.term {
-            Some(acc) => acc.term.text = value.to_owned(),
+            Some(acc) => acc.term.text = text,
             // A bare <term> directly in a langSet: take it as its own term.
             None => push_term(
                 entry,
                 TermAcc {
                     term: Term {
-                        text: value.to_owned(),
+                        text,
                         ..Term::default()
                     },
                     explicit_status: false,
@@ -466,8 +508,9 @@ fn apply(entry: &mut Entry, capture: Capture) {
         }
         return;
     }
+    let value = capture.text.as_str();
     let category = match capture.name {
-        "termNote" | "descrip" | "admin" => capture.ty.as_str(),
+        "termNote" | "descrip" | "admin" => &*capture.ty,
         other => other,
     };
     let in_term = entry.term.is_some();
