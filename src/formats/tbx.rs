@@ -163,7 +163,7 @@ impl<'a> TbxReader<'a> {
                     start_element(
                         &mut self.entry,
                         &mut self.capture,
-                        &name,
+                        name,
                         &e,
                         line,
                         self.guard.depth(),
