@@ -21,7 +21,8 @@
 //! note lines; `termType` is ignored. Our extensions: `termNote
 //! type="x-variant"` (repeatable) → [`Term::variants`], `descrip
 //! type="x-contextWords"` (`|`-separated) → context words. All values are
-//! trimmed. Entities: only the XML predefined ones and character references
+//! trimmed; `xml:lang` tags are canonically cased (`EN-us` → `en-US`).
+//! Entities: only the XML predefined ones and character references
 //! (see [`super::xml`]); a DOCTYPE with an internal subset is refused.
 //!
 //! Errors: per entry (skipped): `empty_entry` (no term), `missing_language`
@@ -32,7 +33,7 @@
 //! line), `dtd_not_allowed`, `xml_too_deep`, `text_too_large`,
 //! `invalid_encoding`.
 
-use super::term_delimited::MAX_TERM_CHARS;
+use super::term_delimited::{canonical_language_tag, MAX_TERM_CHARS};
 use super::xml::{self, Guard, LineCountingReader};
 use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
@@ -315,7 +316,10 @@ fn start_element(
     };
     match name {
         "langSet" | "langSec" => {
-            entry.lang = Some(xml::attr(e, b"lang")?.unwrap_or_default().trim().to_owned());
+            let lang = xml::attr(e, b"lang")?.unwrap_or_default();
+            let lang = lang.trim();
+            // `EN-us` → `en-US` as in CSV; other shapes are kept as written.
+            entry.lang = Some(canonical_language_tag(lang).unwrap_or_else(|| lang.to_owned()));
         }
         "tig" | "ntig" | "termSec" => entry.term = Some(TermAcc::default()),
         "term" | "termNote" | "descrip" | "note" | "admin" => {
@@ -757,6 +761,7 @@ mod tests {
             (en[0].status, en[1].status),
             (TermStatus::Preferred, TermStatus::Admitted)
         );
+        // `xml:lang="AR"` is keyed `ar`.
         assert_eq!(server.terms["ar"][0].status, TermStatus::Admitted);
     }
 

@@ -412,21 +412,28 @@ impl<R: Read> Read for CappedReader<R> {
     }
 }
 
-/// A header that is a language tag, canonically cased (`EN-us` → `en-US`,
-/// `zh-hans` → `zh-Hans`). Primary subtag 2–3 letters, then subtags of 1–8
-/// letters/digits. A few 3-letter words common as CSV headers are not taken
-/// for languages.
+/// A header that is a language tag, canonically cased (see
+/// [`canonical_language_tag`]). A few 3-letter words common as CSV headers
+/// are not taken for languages.
 fn language_tag(name: &str) -> Option<String> {
     const NOT_LANGS: &[&str] = &[
         "url", "ref", "tag", "src", "key", "num", "row", "uid", "img", "def", "alt", "seq", "col",
         "var", "typ", "ext", "pid", "sid",
     ];
+    if NOT_LANGS.contains(&name.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    canonical_language_tag(name)
+}
+
+/// A BCP-47-like tag canonically cased (`EN-us` → `en-US`, `zh-hans` →
+/// `zh-Hans`): primary subtag of 2–3 letters, then subtags of 1–8
+/// letters/digits; `None` when `name` is not of that shape. Used by the CSV
+/// and TBX readers so both key terms alike.
+pub fn canonical_language_tag(name: &str) -> Option<String> {
     let mut parts = name.split('-');
     let primary = parts.next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    if NOT_LANGS.contains(&primary.to_ascii_lowercase().as_str()) && !name.contains('-') {
         return None;
     }
     let mut tag = primary.to_ascii_lowercase();
