@@ -213,10 +213,8 @@ fn field_from_serde_message(msg: &str) -> Option<String> {
 /// Query-string extractor errors as problem JSON.
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> ApiError {
     let msg = err.to_string();
-    let field = field_from_serde_message(&msg).or_else(|| {
-        // serde_urlencoded: "invalid digit found in string" has no field; keep None.
-        None
-    });
+    // serde_urlencoded's messages name a field only for unknown/missing ones.
+    let field = field_from_serde_message(&msg);
     let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", msg);
     if let Some(f) = field {
         e = e.with_field(f);
