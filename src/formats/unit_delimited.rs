@@ -150,7 +150,10 @@ impl<'a> UnitDelimitedReader<'a> {
             e.at(Some(rec.line), column)
         })?;
         me.cols = cols;
-        me.warning = warning;
+        me.warning = warning.map(|w| {
+            let column = w.column;
+            w.at(Some(rec.line), column)
+        });
         Ok(me)
     }
 
@@ -610,7 +613,7 @@ mod tests {
         let w = items[0].as_ref().expect_err("warning first");
         assert_eq!(
             (w.code, w.fatal, w.line, w.column),
-            ("unknown_column", false, None, Some(8))
+            ("unknown_column", false, Some(1), Some(8))
         );
         assert!(w.message.contains("domain"));
 
