@@ -11,6 +11,20 @@
 //! held any element also keeps its raw inner XML in `source_markup` /
 //! `target_markup`, which the writer puts back verbatim.
 //!
+//! Metadata: `creationdate`/`changedate` (`YYYYMMDDThhmmssZ`; a bad date is
+//! ignored) → `created`/`modified`, `creationid` → `created_by`, every
+//! `<prop type>` → `props` (in order; the source tuv's props and notes are
+//! appended after the tu's), `x-origin` → `origin`, `x-context` → `context`
+//! (else `x-context-pre` and `x-context-post`, joined by `\n` when both are
+//! present), `<note>` → `notes`. The draft's language tags are the tuvs'
+//! tags as written in the file.
+//!
+//! Row errors (unit skipped, reading goes on): `missing_language`,
+//! `empty_segment`, `unknown_entity`, `bad_reference`, `segment_too_large`,
+//! `unit_too_large`. Fatal: `not_tmx`, `malformed_xml` (also a truncated
+//! file), `dtd_not_allowed`, `xml_too_deep`, `invalid_encoding`,
+//! `read_error`.
+//!
 //! Safety: no entity expansion and no external fetch ever happens. A
 //! `DOCTYPE` with an internal subset (`[...]`, where `<!ENTITY` lives) is
 //! refused as `dtd_not_allowed`; the plain `<!DOCTYPE tmx SYSTEM
@@ -1465,6 +1479,27 @@ mod tests {
             items[0].as_ref().map(|u| u.source.as_str()),
             Ok("a\nb\nc\rd")
         );
+    }
+
+    #[test]
+    fn exact_tag_wins_context_pre_post_and_headerless_file() {
+        // No <header>, no <body>: the first <tu> comes straight under <tmx>.
+        let xml = "<tmx version=\"1.4\"><tu>\
+                   <prop type=\"x-context-pre\">قبل</prop><prop type=\"x-context-post\">بعد</prop>\
+                   <tuv xml:lang=\"ar-EG\"><seg>الملفات</seg></tuv>\
+                   <tuv xml:lang=\"en\"><seg>Files</seg></tuv>\
+                   <tuv xml:lang=\"ar\"><seg>ملفات</seg></tuv></tu>\
+                   <tu><prop type=\"x-context-post\">next</prop><tuv xml:lang=\"en\"><seg>a</seg></tuv>\
+                   <tuv xml:lang=\"ar\"><seg>أ</seg></tuv></tu></tmx>";
+        let reader = TmxReader::new(xml.as_bytes(), "en", "ar").expect("opens");
+        assert!(reader.header().is_none());
+        let items: Vec<_> = reader.collect();
+        assert_eq!(items.len(), 2, "{items:#?}");
+        let u = items[0].as_ref().expect("unit");
+        assert_eq!((u.target.as_str(), u.target_lang.as_str()), ("ملفات", "ar"));
+        assert_eq!(u.context.as_deref(), Some("قبل\nبعد"));
+        let u = items[1].as_ref().expect("unit");
+        assert_eq!(u.context.as_deref(), Some("next"));
     }
 
     #[test]
