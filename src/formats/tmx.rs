@@ -1471,6 +1471,21 @@ mod tests {
     }
 
     #[test]
+    fn text_node_over_16_mib_is_a_row_error_with_the_real_limit() {
+        let big = "ملف ".repeat((MAX_TEXT_BYTES as usize) / 7 + 10);
+        assert!(big.len() as u64 > MAX_TEXT_BYTES);
+        let xml = format!(
+            "<tmx><body><tu><tuv xml:lang=\"en\"><seg>files</seg></tuv><tuv xml:lang=\"ar\"><seg>{big}</seg></tuv></tu>\
+             <tu><tuv xml:lang=\"en\"><seg>file</seg></tuv><tuv xml:lang=\"ar\"><seg>ملف</seg></tuv></tu></body></tmx>"
+        );
+        let items = read_all(xml.as_bytes(), "en", "ar");
+        assert_eq!(items.len(), 2);
+        let e = items[0].as_ref().expect_err("too large");
+        assert_eq!((e.code, e.fatal), ("segment_too_large", false));
+        assert_eq!(items[1].as_ref().map(|u| u.target.as_str()), Ok("ملف"));
+    }
+
+    #[test]
     fn literal_carriage_returns_are_normalised_but_char_refs_kept() {
         let xml = "<tmx><body><tu><tuv xml:lang=\"en\"><seg>a\r\nb\rc&#13;d</seg></tuv>\
                    <tuv xml:lang=\"ar\"><seg>أ</seg></tuv></tu></body></tmx>";
@@ -1732,6 +1747,24 @@ print(json.dumps([[u.source, u.target] for u in t.units]))
         // Escaped UI markup is text, never inline markup.
         assert!(units.iter().all(|u| u.source_markup.is_none()));
         assert_eq!(units[6].target, "&حول 4جزء");
+        // Export and re-import: the same units come back.
+        let stored: Vec<TranslationUnit> = units
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut u = unit(i as u64 + 1, &d.source, &d.target);
+                u.origin = d.origin.clone();
+                u.props = d.props.clone();
+                u
+            })
+            .collect();
+        let bytes = write_tmx(&stored);
+        let back: Vec<UnitDraft> = read_all(&bytes, "en", "ar")
+            .into_iter()
+            .map(|r| r.expect("re-import"))
+            .collect();
+        let want: Vec<UnitDraft> = stored.iter().map(to_draft).collect();
+        assert_eq!(back, want);
     }
 
     #[test]
