@@ -720,6 +720,13 @@ impl<'a> TmxReader<'a> {
                     let tu = e.into_owned();
                     return self.read_tu(&tu, buf).map(Some);
                 }
+                Event::Empty(e) if e.name().as_ref() == b"tu" => {
+                    return Ok(Some(Err(FormatError::row(
+                        "missing_language",
+                        "empty <tu/> has no <tuv>",
+                    )
+                    .at(Some(self.xml.line()), None))));
+                }
                 Event::Eof => {
                     if self.xml.depth > 0 {
                         return Err(self.xml.fatal(
@@ -1406,6 +1413,16 @@ mod tests {
 <tu tuid="a"><tuv xml:lang="en"><seg>&foo; file</seg></tuv><tuv xml:lang="ar"><seg>ملف</seg></tuv></tu>
 <tu tuid="b"><tuv xml:lang="en"><seg>files</seg></tuv><tuv xml:lang="ar"><seg>الملفات</seg></tuv></tu>
 </body></tmx>"#;
+        let items = read_all(
+            xml.replace("</body>", "<tu tuid=\"c\"/></body>").as_bytes(),
+            "en",
+            "ar",
+        );
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            items[2].as_ref().map_err(|e| e.code),
+            Err("missing_language")
+        );
         let items = read_all(xml.as_bytes(), "en", "ar");
         assert_eq!(items.len(), 2);
         let e = items[0].as_ref().expect_err("unknown entity");
