@@ -91,8 +91,10 @@ pub struct TmxHeader {
 // ---------------------------------------------------------------------------
 // Byte-level adapter: line counting and run-length cap.
 
-/// Wraps the decoded text: counts consumed newlines (for error lines) and
-/// caps runs without `<`. quick-xml buffers a whole text node (or tag) in
+/// Wraps the decoded text: counts newlines (for error lines) and caps runs
+/// without `<`. Newlines are counted lazily, when a line is asked for or a
+/// chunk is left, because counting per `consume` (one per XML token) costs
+/// more than the rest of the accounting. quick-xml buffers a whole text node (or tag) in
 /// memory; once a run passes the cap we swallow the rest of it up to the next
 /// `<` and raise `oversize`, so the parser's buffer never grows past the cap.
 struct Counted<R> {
@@ -100,7 +102,9 @@ struct Counted<R> {
     buf: Box<[u8]>,
     pos: usize,
     len: usize,
-    lines: u64,
+    /// Newlines in everything before `buf[counted]`.
+    lines: std::cell::Cell<u64>,
+    counted: std::cell::Cell<usize>,
     run: u64,
     limit: u64,
     skipping: bool,
@@ -114,7 +118,8 @@ impl<R: Read> Counted<R> {
             buf: vec![0u8; 64 * 1024].into_boxed_slice(),
             pos: 0,
             len: 0,
-            lines: 0,
+            lines: std::cell::Cell::new(0),
+            counted: std::cell::Cell::new(0),
             run: 0,
             limit,
             skipping: false,
@@ -122,10 +127,18 @@ impl<R: Read> Counted<R> {
         }
     }
 
-    /// Accounts for bytes leaving the buffer (parsed or swallowed).
+    /// 1-based line of the current position.
+    fn line(&self) -> u64 {
+        let from = self.counted.get().min(self.pos);
+        let n = memchr::memchr_iter(b'\n', &self.buf[from..self.pos]).count() as u64;
+        self.lines.set(self.lines.get() + n);
+        self.counted.set(self.pos);
+        self.lines.get() + 1
+    }
+
+    /// Tracks the run without `<` over bytes leaving the buffer.
     fn account(&mut self, from: usize, to: usize) {
         let chunk = &self.buf[from..to];
-        self.lines += memchr::memchr_iter(b'\n', chunk).count() as u64;
         // Only the first `<` ends the run carried over from earlier chunks;
         // runs between two `<` inside one chunk are shorter than the chunk.
         match memchr::memchr(b'<', chunk) {
@@ -170,6 +183,11 @@ impl<R: Read> BufRead for Counted<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         loop {
             if self.pos >= self.len {
+                // Count the rest of the chunk before it is overwritten.
+                let from = self.counted.get().min(self.len);
+                let n = memchr::memchr_iter(b'\n', &self.buf[from..self.len]).count() as u64;
+                self.lines.set(self.lines.get() + n);
+                self.counted.set(0);
                 self.pos = 0;
                 self.len = 0;
                 let n = loop {
@@ -195,8 +213,6 @@ impl<R: Read> BufRead for Counted<R> {
                 }
                 None => self.len,
             };
-            let (from, to) = (self.pos, end);
-            self.lines += memchr::memchr_iter(b'\n', &self.buf[from..to]).count() as u64;
             self.pos = end;
             if !self.skipping {
                 self.run = 0;
@@ -225,7 +241,7 @@ struct Xml<'a> {
 impl<'a> Xml<'a> {
     /// 1-based line of the current parse position.
     fn line(&self) -> u64 {
-        self.reader.get_ref().lines + 1
+        self.reader.get_ref().line()
     }
 
     fn take_oversize(&mut self) -> bool {
@@ -316,7 +332,11 @@ fn utf8(raw: &[u8]) -> Result<&str, (&'static str, String)> {
 /// Appends the unescaped form of raw text, normalising literal line breaks
 /// the XML way (`\r\n` and lone `\r` → `\n`; `&#13;` stays `\r`).
 fn push_unescaped(out: &mut String, raw: &[u8]) -> Result<(), (&'static str, String)> {
-    let s = utf8(raw)?;
+    push_unescaped_str(out, utf8(raw)?)
+}
+
+/// [`push_unescaped`] for text already known to be UTF-8.
+fn push_unescaped_str(out: &mut String, s: &str) -> Result<(), (&'static str, String)> {
     let has_cr = s.contains('\r');
     if !has_cr && !s.contains('&') {
         out.push_str(s);
@@ -401,8 +421,9 @@ struct SegBuilder {
 
 impl SegBuilder {
     fn text(&mut self, raw: &[u8]) -> Result<(), (&'static str, String)> {
-        self.raw.push_str(utf8(raw)?);
-        push_unescaped(&mut self.text, raw)
+        let s = utf8(raw)?;
+        self.raw.push_str(s);
+        push_unescaped_str(&mut self.text, s)
     }
 
     fn cdata(&mut self, raw: &[u8]) -> Result<(), (&'static str, String)> {
@@ -1500,6 +1521,29 @@ mod tests {
         let e = items[0].as_ref().expect_err("too large");
         assert_eq!((e.code, e.fatal), ("segment_too_large", false));
         assert_eq!(items[1].as_ref().map(|u| u.target.as_str()), Ok("ملف"));
+    }
+
+    #[test]
+    fn error_lines_are_exact_across_buffer_chunks() {
+        // Line 1: root and body; then 150,000 blank lines (past two 64 KiB
+        // chunks) and a multi-line note; the bad unit starts on line 150,005.
+        let xml = format!(
+            "<tmx><body>{}<tu><note>a\nb\nc</note>\n<tuv xml:lang=\"en\"><seg>x</seg></tuv></tu>\n\
+             <tu>\n<tuv xml:lang=\"en\"><seg>&bad;</seg></tuv></tu></body></tmx>",
+            "\n".repeat(150_000)
+        );
+        let items = read_all(xml.as_bytes(), "en", "ar");
+        let lines: Vec<_> = items
+            .iter()
+            .map(|i| i.as_ref().err().map(|e| (e.code, e.line)))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                Some(("missing_language", Some(150_001))),
+                Some(("unknown_entity", Some(150_005)))
+            ]
+        );
     }
 
     #[test]
