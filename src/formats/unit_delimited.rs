@@ -216,7 +216,8 @@ impl<'a> UnitDelimitedReader<'a> {
                         nout = 0;
                         nend = 0;
                     } else {
-                        let len = (self.out.len() * 2).min(self.max_record.max(16));
+                        // Grow geometrically, but never past the cap.
+                        let len = (self.out.len() * 2).min(self.max_record);
                         self.out.resize(len.max(self.out.len() + 1), 0);
                     }
                 }
