@@ -29,8 +29,9 @@
 //! `DOCTYPE` with an internal subset (`[...]`, where `<!ENTITY` lives) is
 //! refused as `dtd_not_allowed`; the plain `<!DOCTYPE tmx SYSTEM
 //! "tmx14.dtd">` is accepted and ignored. Element nesting is capped at
-//! [`MAX_DEPTH`] and any text (or markup) run at [`MAX_TEXT_BYTES`], so memory
-//! stays bounded for any input size.
+//! [`MAX_DEPTH`], a text node at [`MAX_TEXT_BYTES`] (row error) and any other
+//! single token (comment, CDATA, tag) at about the same size (fatal), so
+//! memory stays bounded for any input size.
 //!
 //! The small XML helpers here (escaping, unescaping, line counting) are
 //! private on purpose and can be replaced by `formats::xml` later.
@@ -108,6 +109,11 @@ struct Counted<R> {
     run: u64,
     limit: u64,
     skipping: bool,
+    /// Bytes handed to the parser since the current event began; a token
+    /// that may hold `<` (comment, CDATA, PI, DOCTYPE) escapes the run cap,
+    /// so past `limit` plus slack we stop feeding it (`token_too_large`).
+    event_bytes: u64,
+    token_too_large: bool,
     oversize: bool,
 }
 
@@ -123,6 +129,8 @@ impl<R: Read> Counted<R> {
             run: 0,
             limit,
             skipping: false,
+            event_bytes: 0,
+            token_too_large: false,
             oversize: false,
         }
     }
@@ -138,6 +146,7 @@ impl<R: Read> Counted<R> {
 
     /// Tracks the run without `<` over bytes leaving the buffer.
     fn account(&mut self, from: usize, to: usize) {
+        self.event_bytes += (to - from) as u64;
         let chunk = &self.buf[from..to];
         // Only the first `<` ends the run carried over from earlier chunks;
         // runs between two `<` inside one chunk are shorter than the chunk.
@@ -181,6 +190,12 @@ impl<R: Read> Read for Counted<R> {
 
 impl<R: Read> BufRead for Counted<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        // A text run is swallowed past `limit`, so only other tokens get
+        // here; two chunks of slack cover a run cut short mid-chunk.
+        if self.event_bytes > self.limit + 2 * self.buf.len() as u64 {
+            self.token_too_large = true;
+            return Err(io::Error::other("token_too_large"));
+        }
         loop {
             if self.pos >= self.len {
                 // Count the rest of the chunk before it is overwritten.
@@ -253,6 +268,12 @@ impl<'a> Xml<'a> {
     }
 
     fn map_err(&mut self, e: quick_xml::Error) -> FormatError {
+        if self.reader.get_ref().token_too_large {
+            return self.fatal(
+                "segment_too_large",
+                format!("a comment, CDATA section or tag is longer than {MAX_TEXT_BYTES} bytes"),
+            );
+        }
         if self.reader.get_ref().oversize {
             return self.fatal(
                 "segment_too_large",
@@ -272,6 +293,7 @@ impl<'a> Xml<'a> {
     /// Sets `oversize` in the returned tuple when the event was truncated.
     fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<(Event<'b>, bool), FormatError> {
         buf.clear();
+        self.reader.get_mut().event_bytes = 0;
         let ev = match self.reader.read_event_into(buf) {
             Ok(ev) => ev,
             Err(e) => return Err(self.map_err(e)),
@@ -1544,6 +1566,20 @@ mod tests {
                 Some(("unknown_entity", Some(150_005)))
             ]
         );
+    }
+
+    #[test]
+    fn huge_comment_with_angle_brackets_is_fatal_not_buffered() {
+        let filler = "<b>ملف</b> ".repeat(40);
+        let xml = format!(
+            "<tmx><body><tu><tuv xml:lang=\"en\"><seg>a</seg></tuv><!--{}--></tu></body></tmx>",
+            filler.repeat(10_000)
+        );
+        let items: Vec<_> = TmxReader::with_limit(xml.as_bytes(), "en", "ar", 1000)
+            .expect("opens")
+            .collect();
+        let e = items.last().and_then(|i| i.as_ref().err()).expect("error");
+        assert_eq!((e.code, e.fatal), ("segment_too_large", true), "{e:?}");
     }
 
     #[test]
