@@ -59,7 +59,7 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 /// Most text one `<tu>` may accumulate (`unit_too_large` beyond), so that a
 /// unit made of many medium segments cannot exhaust memory either.
-pub const MAX_UNIT_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_UNIT_BYTES: usize = 4 * MAX_TEXT_BYTES as usize;
 
 /// TMX date format (`20240131T235959Z`).
 const TMX_DATE: &str = "%Y%m%dT%H%M%SZ";
@@ -597,6 +597,8 @@ pub struct TmxReader<'a> {
     /// A `<tu>` met while still looking for the header (file without one).
     stashed_tu: Option<BytesStart<'static>>,
     done: bool,
+    /// [`MAX_UNIT_BYTES`] (scaled with the text limit in tests).
+    unit_limit: usize,
 }
 
 impl<'a> TmxReader<'a> {
@@ -626,6 +628,7 @@ impl<'a> TmxReader<'a> {
             target_base: base(target_lang),
             header: None,
             stashed_tu: None,
+            unit_limit: usize::try_from(limit.saturating_mul(4)).unwrap_or(usize::MAX),
             done: false,
         };
         me.read_prolog()?;
@@ -805,6 +808,9 @@ impl<'a> TmxReader<'a> {
         let mut tuvs: Vec<Tuv> = Vec::new();
         let mut stack: Vec<Elem> = Vec::new();
         let mut capture = String::new();
+        // Props and notes kept so far (they count towards the unit cap, so
+        // a unit made of millions of props cannot exhaust memory).
+        let mut meta_bytes = 0usize;
         loop {
             let (ev, oversize) = self.xml.next(buf)?;
             if oversize && spoiled.is_none() {
@@ -913,6 +919,7 @@ impl<'a> TmxReader<'a> {
                     },
                     Some(Elem::Prop(t)) => {
                         let value = std::mem::take(&mut capture);
+                        meta_bytes += t.len() + value.len() + 64;
                         match cur_tuv {
                             Some(Some(i)) => {
                                 if let Some(tuv) = tuvs.get_mut(i) {
@@ -926,6 +933,7 @@ impl<'a> TmxReader<'a> {
                     }
                     Some(Elem::Note) => {
                         let value = std::mem::take(&mut capture);
+                        meta_bytes += value.len() + 32;
                         match cur_tuv {
                             Some(Some(i)) => {
                                 if let Some(tuv) = tuvs.get_mut(i) {
@@ -952,11 +960,12 @@ impl<'a> TmxReader<'a> {
                 }
             }
             if spoiled.is_none() {
-                let size = tuvs.iter().map(|t| t.seg.size()).sum::<usize>() + capture.len();
-                if size > MAX_UNIT_BYTES {
+                let size =
+                    tuvs.iter().map(|t| t.seg.size()).sum::<usize>() + capture.len() + meta_bytes;
+                if size > self.unit_limit {
                     spoiled = Some((
                         "unit_too_large",
-                        format!("the unit holds more than {MAX_UNIT_BYTES} bytes of text"),
+                        format!("the unit holds more than {} bytes of text", self.unit_limit),
                     ));
                 }
             }
@@ -1580,6 +1589,22 @@ mod tests {
             .collect();
         let e = items.last().and_then(|i| i.as_ref().err()).expect("error");
         assert_eq!((e.code, e.fatal), ("segment_too_large", true), "{e:?}");
+    }
+
+    #[test]
+    fn unit_with_too_many_props_is_a_row_error() {
+        let props = "<prop type=\"x-note\">ملاحظة طويلة بعض الشيء</prop>".repeat(20);
+        let xml = format!(
+            "<tmx><body><tu>{props}<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"ar\"><seg>أ</seg></tuv></tu>\
+             <tu><tuv xml:lang=\"en\"><seg>b</seg></tuv><tuv xml:lang=\"ar\"><seg>ب</seg></tuv></tu></body></tmx>"
+        );
+        let items: Vec<_> = TmxReader::with_limit(xml.as_bytes(), "en", "ar", 100)
+            .expect("opens")
+            .collect();
+        assert_eq!(items.len(), 2);
+        let e = items[0].as_ref().expect_err("too large");
+        assert_eq!((e.code, e.fatal), ("unit_too_large", false));
+        assert_eq!(items[1].as_ref().map(|u| u.target.as_str()), Ok("ب"));
     }
 
     #[test]
