@@ -13,5 +13,6 @@ pub mod formats;
 pub mod memory;
 pub mod seed;
 pub mod store;
+pub mod suggest;
 pub mod termbase;
 pub mod text;
