@@ -65,6 +65,8 @@
 //! ```
 
 mod align;
+#[cfg(test)]
+mod bench;
 mod check;
 mod engine;
 pub mod error;
