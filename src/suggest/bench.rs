@@ -113,12 +113,25 @@ impl TermRecognizer for Glossary {
             let prefix: String = chars[w..s].iter().collect();
             let clitic = matches!(
                 prefix.as_str(),
-                "" | "و" | "ف" | "ب" | "ل" | "ك" | "ال" | "وال" | "بال" | "فال" | "كال" | "لل" | "ولل" | "وب"
+                "" | "و"
+                    | "ف"
+                    | "ب"
+                    | "ل"
+                    | "ك"
+                    | "ال"
+                    | "وال"
+                    | "بال"
+                    | "فال"
+                    | "كال"
+                    | "لل"
+                    | "ولل"
+                    | "وب"
             );
             if !clitic || chars.get(e).is_some_and(|c| c.is_alphabetic()) {
                 continue;
             }
-            let Some((term, id, en)) = self.entries.get(self.pattern_entry[m.pattern().as_usize()]) else {
+            let Some((term, id, en)) = self.entries.get(self.pattern_entry[m.pattern().as_usize()])
+            else {
                 continue;
             };
             out.push(TermHit {
@@ -127,7 +140,12 @@ impl TermRecognizer for Glossary {
                 surface: slice(text, w, e),
                 entry_id: id.clone(),
                 term: term.clone(),
-                match_kind: if prefix.is_empty() { "surface" } else { "clitic" }.into(),
+                match_kind: if prefix.is_empty() {
+                    "surface"
+                } else {
+                    "clitic"
+                }
+                .into(),
                 confidence: 1.0,
                 status: "preferred".into(),
                 translations: en
@@ -151,7 +169,15 @@ impl TermRecognizer for Glossary {
 struct Prepared(HashMap<String, MemoryMatch>);
 
 impl MatchSource for Prepared {
-    fn search(&self, _: &str, text: &str, _: &str, _: &str, _: u32, _: usize) -> Result<Vec<MemoryMatch>> {
+    fn search(
+        &self,
+        _: &str,
+        text: &str,
+        _: &str,
+        _: &str,
+        _: u32,
+        _: usize,
+    ) -> Result<Vec<MemoryMatch>> {
         Ok(self.0.get(text).cloned().into_iter().collect())
     }
 }
@@ -161,13 +187,25 @@ impl MatchSource for Prepared {
 fn prepare(g: &Glossary, seg: &str, other: &str) -> Option<MemoryMatch> {
     let hits = g.recognize(&[], seg, "ar", "en").ok()?;
     let first = hits.first()?;
-    let source = format!("{}{}{}", slice(seg, 0, first.start), other, slice(seg, first.end, usize::MAX));
+    let source = format!(
+        "{}{}{}",
+        slice(seg, 0, first.start),
+        other,
+        slice(seg, first.end, usize::MAX)
+    );
     let src_hits = g.recognize(&[], &source, "ar", "en").ok()?;
     let target: Vec<String> = src_hits
         .iter()
         .filter_map(|h| h.preferred_translation().map(|t| format!("the {}", t.text)))
         .collect();
-    Some(unit("news", 1, 85, &source, &format!("{} in 2025.", target.join(" of ")), at(2025, 1, 1)))
+    Some(unit(
+        "news",
+        1,
+        85,
+        &source,
+        &format!("{} in 2025.", target.join(" of ")),
+        at(2025, 1, 1),
+    ))
 }
 
 fn setup(max_entries: usize) -> Option<(String, Glossary)> {
@@ -186,7 +224,11 @@ fn real_article_spans_terms_and_alignments_are_consistent() {
         .iter()
         .filter_map(|s| article.get(s.start..s.end).map(str::to_string))
         .collect();
-    let mem = Prepared(segs.iter().filter_map(|s| Some((s.clone(), prepare(&g, s, "شبكة")?))).collect());
+    let mem = Prepared(
+        segs.iter()
+            .filter_map(|s| Some((s.clone(), prepare(&g, s, "شبكة")?)))
+            .collect(),
+    );
     let req = SuggestRequest {
         text: Some(article.clone()),
         memories: vec!["news".into()],
@@ -204,10 +246,18 @@ fn real_article_spans_terms_and_alignments_are_consistent() {
             assert_eq!(slice(&s.text, h.start, h.end), h.surface);
         }
         let t = &s.suggestion;
-        let mut spans: Vec<(usize, usize)> = t.alignment.iter().map(|a| (a.target_start, a.target_end)).collect();
+        let mut spans: Vec<(usize, usize)> = t
+            .alignment
+            .iter()
+            .map(|a| (a.target_start, a.target_end))
+            .collect();
         spans.sort();
         spans.dedup();
-        assert_eq!(spans.len(), t.alignment.len(), "a target span aligned twice");
+        assert_eq!(
+            spans.len(),
+            t.alignment.len(),
+            "a target span aligned twice"
+        );
         for a in &t.alignment {
             assert!(a.target_end <= t.text.chars().count());
             aligned += 1;
@@ -237,7 +287,11 @@ fn bench_thousand_word_article() {
         .iter()
         .filter_map(|s| text.get(s.start..s.end).map(str::to_string))
         .collect();
-    let mem = Prepared(segs.iter().filter_map(|s| Some((s.clone(), prepare(&g, s, "شبكة")?))).collect());
+    let mem = Prepared(
+        segs.iter()
+            .filter_map(|s| Some((s.clone(), prepare(&g, s, "شبكة")?)))
+            .collect(),
+    );
     let req = SuggestRequest {
         text: Some(text.clone()),
         memories: vec!["news".into()],
@@ -256,7 +310,11 @@ fn bench_thousand_word_article() {
         }
         recog.push(t1.elapsed());
         if let Ok(r) = resp {
-            repaired = r.segments.iter().filter(|s| s.suggestion.kind == SuggestionKind::Repaired).count();
+            repaired = r
+                .segments
+                .iter()
+                .filter(|s| s.suggestion.kind == SuggestionKind::Repaired)
+                .count();
         }
     }
     total.sort();

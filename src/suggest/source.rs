@@ -20,6 +20,7 @@
 use super::error::Result;
 use super::model::{MemoryMatch, TermHit};
 use crate::text::{self, Lang};
+use std::collections::HashMap;
 
 /// Confidence a hit needs for the terminology checks when the recognizer does
 /// not say otherwise: weaker hits (ambiguous senses) are listed, not enforced.
@@ -86,6 +87,22 @@ struct Word {
     start: usize,
     end: usize,
     keys: Vec<String>,
+    /// Written in capitals (an English `'s`/`s` ending aside): `NVIDIA's`, `GPUs`.
+    caps: bool,
+}
+
+/// Whether an English word is written in capitals, ignoring a possessive or
+/// plural ending, with at least two capitals (`US`, `GPUs`, `IT's`).
+///
+/// Matching stays case-insensitive except for two-letter acronym terms,
+/// whose lower-case forms are everyday words (`US`/`us`, `IT`/`it`).
+fn is_caps(word: &str) -> bool {
+    let base = ["'s", "’s", "s"]
+        .iter()
+        .find_map(|suf| word.strip_suffix(suf))
+        .unwrap_or(word);
+    let letters: Vec<char> = base.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
 /// Finds `terms` in `text`: consecutive words whose keys match the term's
@@ -93,17 +110,36 @@ struct Word {
 pub fn find_terms(text: &str, lang: &str, terms: &[String]) -> Vec<TargetOccurrence> {
     let lang = Lang::from_tag(lang);
     let words = words_of(text, lang, false);
+    // Key → positions of the words having it, so each term is tried only
+    // where its first word can match.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, w) in words.iter().enumerate() {
+        for k in &w.keys {
+            by_key.entry(k.as_str()).or_default().push(p);
+        }
+    }
     let mut out = Vec::new();
     for (ti, term) in terms.iter().enumerate() {
         let tw = words_of(term, lang, true);
-        if tw.is_empty() || tw.len() > words.len() {
+        let Some(head) = tw.first() else {
             continue;
-        }
-        for p in 0..=(words.len() - tw.len()) {
+        };
+        let mut starts: Vec<usize> = head
+            .keys
+            .iter()
+            .filter_map(|k| by_key.get(k.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for p in starts {
+            // A two-letter acronym term (`US`, `IT`) only matches capitals,
+            // so the words `us` and `its` are not taken for it.
             let all = tw.iter().enumerate().all(|(k, w)| {
-                words
-                    .get(p + k)
-                    .is_some_and(|x| x.keys.iter().any(|key| w.keys.contains(key)))
+                words.get(p + k).is_some_and(|x| {
+                    (!w.caps || x.caps) && x.keys.iter().any(|key| w.keys.contains(key))
+                })
             });
             if let (true, Some(first), Some(last)) =
                 (all, words.get(p), words.get(p + tw.len() - 1))
@@ -154,6 +190,7 @@ fn words_of(s: &str, lang: Lang, as_term: bool) -> Vec<Word> {
             start,
             end: start + core.chars().count(),
             keys,
+            caps: word_lang == Lang::En && is_caps(core) && (!as_term || core.chars().count() <= 2),
         });
     }
     out
@@ -186,11 +223,12 @@ fn fallback_keys(w: &str, lang: Lang) -> Vec<String> {
                 .or_else(|| w.strip_suffix('’'))
                 .unwrap_or(w);
             out.push(base.to_string());
-            if let Some(s) = base.strip_suffix("es") {
-                out.push(s.to_string());
-            }
-            if let Some(s) = base.strip_suffix('s').filter(|s| s.chars().count() > 1) {
-                out.push(s.to_string());
+            // Plural stems shorter than three letters are mostly accidents
+            // (`its` → `it`, `uses` → `us`).
+            for suf in ["es", "s"] {
+                if let Some(s) = base.strip_suffix(suf).filter(|s| s.chars().count() >= 3) {
+                    out.push(s.to_string());
+                }
             }
         }
         Lang::Ar => {
@@ -284,6 +322,24 @@ mod tests {
                 ("ولإنفيديا".to_string(), 1)
             ]
         );
+    }
+
+    #[test]
+    fn acronyms_match_capitals_only() {
+        assert_eq!(
+            spans(
+                "The US uses its IT budget; the IT's team and us.",
+                "en",
+                &["US", "IT"]
+            ),
+            vec![
+                ("US".to_string(), 0),
+                ("IT".to_string(), 1),
+                ("IT's".to_string(), 1)
+            ]
+        );
+        // A lower-case term still matches any case.
+        assert_eq!(spans("Cloud and CLOUD", "en", &["cloud"]).len(), 2);
     }
 
     #[test]
