@@ -208,6 +208,18 @@ fn prepare(g: &Glossary, seg: &str, other: &str) -> Option<MemoryMatch> {
     ))
 }
 
+/// CPU time (user + system) of the whole process so far, in milliseconds,
+/// from `/proc/self/stat` (10 ms ticks); `None` where unavailable.
+fn cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesized command name; utime and stime are the
+    // 14th and 15th fields overall.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks * 10)
+}
+
 fn setup(max_entries: usize) -> Option<(String, Glossary)> {
     let article = read("articles/waic-2025-deepseek.ar.txt")?;
     let g = Glossary::load("glossary/arabterm-all-domains.csv.gz", max_entries)?;
@@ -297,18 +309,32 @@ fn bench_thousand_word_article() {
         memories: vec!["news".into()],
         ..Default::default()
     };
+    let terms_only = SuggestRequest {
+        memories: Vec::new(),
+        ..req.clone()
+    };
     let mut total = Vec::new();
     let mut recog = Vec::new();
+    let mut bare = Vec::new();
     let mut repaired = 0;
-    for _ in 0..15 {
+    let runs = 15;
+    let mut cpu_full = 0;
+    for _ in 0..runs {
+        let c0 = cpu_ms();
         let t0 = std::time::Instant::now();
         let resp = suggest(&req, &g, &mem);
         total.push(t0.elapsed());
+        if let (Some(a), Some(b)) = (c0, cpu_ms()) {
+            cpu_full += b - a;
+        }
         let t1 = std::time::Instant::now();
         for s in &segs {
             let _ = g.recognize(&[], s, "ar", "en");
         }
         recog.push(t1.elapsed());
+        let t2 = std::time::Instant::now();
+        let _ = suggest(&terms_only, &g, &mem);
+        bare.push(t2.elapsed());
         if let Ok(r) = resp {
             repaired = r
                 .segments
@@ -319,14 +345,23 @@ fn bench_thousand_word_article() {
     }
     total.sort();
     recog.sort();
+    bare.sort();
+    let hits: usize = segs
+        .iter()
+        .filter_map(|s| g.recognize(&[], s, "ar", "en").ok())
+        .map(|h| h.len())
+        .sum();
     println!(
-        "bench: {} words, {} segments, {} glossary entries, {} repaired; suggest median {:?} (min {:?}); one sequential recognize pass median {:?}",
+        "bench: {} words, {} segments, {} glossary entries, {} repaired; suggest median {:?} (min {:?}); one sequential recognize pass median {:?}; terms-only suggest median {:?}; {} hits; CPU per full suggest {:.1} ms",
         text.split_whitespace().count(),
         segs.len(),
         g.entries.len(),
         repaired,
         total[total.len() / 2],
         total[0],
-        recog[recog.len() / 2]
+        recog[recog.len() / 2],
+        bare[bare.len() / 2],
+        hits,
+        cpu_full as f64 / runs as f64
     );
 }
