@@ -381,6 +381,93 @@ mod tests {
     }
 
     #[test]
+    fn unpairable_terms_and_repeated_numbers_are_not_repaired() {
+        // Nvidia was dropped and Huawei added elsewhere: no counterpart.
+        let moved = "أعلنت عن شريحة هواوي للذكاء الاصطناعي";
+        // 1,000 occurs twice in the target: which one changed is unknown.
+        let twice = "باعت الشركة ٢٠٠٠ شريحة";
+        let mem = FakeMemory(vec![
+            (
+                "m",
+                moved,
+                unit(
+                    "m",
+                    1,
+                    78,
+                    "أعلنت إنفيديا عن شريحة",
+                    "Nvidia announced a chip.",
+                    at(2025, 1, 1),
+                ),
+            ),
+            (
+                "m",
+                twice,
+                unit(
+                    "m",
+                    2,
+                    90,
+                    "باعت الشركة ١٠٠٠ شريحة",
+                    "The company sold 1,000 chips, 1,000 more than planned.",
+                    at(2025, 1, 1),
+                ),
+            ),
+        ]);
+        let resp = run(&[moved, twice], mem);
+        let s = &resp.segments[0].suggestion;
+        assert_eq!(
+            (s.kind, s.text.as_str()),
+            (SuggestionKind::Fuzzy, "Nvidia announced a chip.")
+        );
+        let missing: Vec<Option<&str>> = resp.segments[0]
+            .checks
+            .iter()
+            .map(|c| c.entry_id.as_deref())
+            .collect();
+        assert_eq!(missing, vec![Some("huawei"), Some("ai")]);
+        let s = &resp.segments[1].suggestion;
+        assert!(s.repairs.is_empty());
+        assert_eq!(
+            s.text,
+            "The company sold 1,000 chips, 1,000 more than planned."
+        );
+        let codes: Vec<CheckCode> = resp.segments[1].checks.iter().map(|c| c.code).collect();
+        assert_eq!(codes, vec![CheckCode::NumberMismatch]);
+    }
+
+    #[test]
+    fn the_json_shape_uses_the_published_field_names() {
+        let mem = FakeMemory(vec![(
+            "news",
+            SEG_HUAWEI,
+            unit(
+                "news",
+                41,
+                88,
+                SRC_NVIDIA,
+                "Nvidia announced a new AI chip.",
+                at(2025, 1, 5),
+            ),
+        )]);
+        let json = match serde_json::to_value(run(&[SEG_HUAWEI], mem)) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        let seg = &json["segments"][0];
+        assert_eq!(seg["start"], 0);
+        assert_eq!(seg["end"], SEG_HUAWEI.chars().count());
+        assert_eq!(seg["terms"][0]["match"], "surface");
+        assert_eq!(seg["terms"][0]["translations"][0]["status"], "preferred");
+        assert_eq!(seg["suggestion"]["kind"], "repaired");
+        assert_eq!(seg["suggestion"]["from_match"], "news:41");
+        assert_eq!(
+            seg["suggestion"]["repairs"][0]["source_span"],
+            serde_json::json!([6, 11])
+        );
+        assert_eq!(seg["suggestion"]["alignment"][0]["target_end"], 6);
+        assert_eq!(seg["matches"][0]["score"], 88);
+    }
+
+    #[test]
     fn repeated_terms_align_in_order_and_never_share_a_target_span() {
         let twice = "النموذج الجديد أسرع من النموذج القديم";
         let once = "نموذج واحد فقط";
