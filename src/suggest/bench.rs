@@ -6,6 +6,13 @@
 //! match per segment, so the benchmark measures the engine's own work plus
 //! recognition, not a memory's fuzzy search. Run:
 //! `cargo test --release --lib suggest::bench -- --ignored --nocapture`.
+//!
+//! Measured 2026-11-30 (release, 2 cores shared with five other builds, load
+//! average ≈ 13): the article repeated to 1,498 words, 67 segments, 100,000
+//! arabterm entries, 489 term hits, 12 repairs: 9.3 ms CPU per article (all
+//! threads), wall-clock median 30 ms (min 23 ms); the recognizer alone
+//! 1.8 ms. The 150 ms budget is therefore left almost whole to the memory
+//! searches.
 
 use super::error::Result;
 use super::model::{MemoryMatch, SuggestRequest, TermHit, TermTranslation};
