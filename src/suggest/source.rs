@@ -118,6 +118,23 @@ pub fn find_terms(text: &str, lang: &str, terms: &[String]) -> Vec<TargetOccurre
             by_key.entry(k.as_str()).or_default().push(p);
         }
     }
+    // A possessive the tokenizer split off (`Nvidia` `'s`) still belongs to
+    // the occurrence, so spans do not depend on the tokenizer's choice.
+    let chars: Vec<char> = if lang == Lang::En {
+        text.chars().collect()
+    } else {
+        Vec::new()
+    };
+    let possessive = |end: usize| -> usize {
+        let apostrophe = chars.get(end).is_some_and(|c| matches!(c, '\'' | '’'));
+        let s = chars.get(end + 1) == Some(&'s');
+        let after = chars.get(end + 2).is_none_or(|c| !c.is_alphanumeric());
+        if apostrophe && s && after {
+            end + 2
+        } else {
+            end
+        }
+    };
     let mut out = Vec::new();
     for (ti, term) in terms.iter().enumerate() {
         let tw = words_of(term, lang, true);
@@ -146,7 +163,7 @@ pub fn find_terms(text: &str, lang: &str, terms: &[String]) -> Vec<TargetOccurre
             {
                 out.push(TargetOccurrence {
                     start: first.start,
-                    end: last.end,
+                    end: possessive(last.end),
                     term: ti,
                 });
             }
@@ -292,6 +309,22 @@ mod tests {
                 ("GPUs".to_string(), 0),
                 ("Huawei’s".to_string(), 2),
                 ("gpu".to_string(), 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_possessive_stays_in_the_span_a_detached_s_does_not() {
+        // Spans are the same whether or not the tokenizer splits `'s` off.
+        assert_eq!(
+            spans(
+                "Nvidia 's chips and the graphics processing unit's fans",
+                "en",
+                &["Nvidia", "graphics processing unit"]
+            ),
+            vec![
+                ("Nvidia".to_string(), 0),
+                ("graphics processing unit's".to_string(), 1)
             ]
         );
     }
