@@ -27,7 +27,7 @@
 //! A term of the match source is replaced only when it pairs with exactly one
 //! differing term of the segment (same diff run or same word index) and its
 //! translation occurs exactly once in the match target; numbers likewise, by
-//! value. Each repair costs 2 points: `score = min(match score − 2 × repairs,
+//! value. Each repair costs [`REPAIR_COST`] = 2 points: `score = min(match score − 2 × repairs,
 //! 99)`. A repaired match is never presented as exact, and the small cost
 //! keeps an unrepaired match of equal score ranked as at least as safe, since
 //! a repair can still break agreement (Arabic number–noun agreement, gender).
@@ -43,6 +43,13 @@
 //!   Latin letters (`R1`, `H800`) are names, not numbers.
 //! * The memory's own `diff` is passed through, not used: the engine diffs
 //!   words itself so it needs nothing beyond source and target texts.
+//! * Alignment pairs a concept's hits and target occurrences in text order;
+//!   when Arabic and English order the same concept's repetitions
+//!   differently, the pairing can cross.
+//! * Checks only look at concepts recognized in the source: a forbidden
+//!   target term of an unrecognized concept goes unnoticed.
+//!
+//! `from_match` is `"<memory>:<unit id>"`, unique across the listed memories.
 //!
 //! ```
 //! use mustalah::suggest::{suggest, SuggestRequest, TermRecognizer, MatchSource,
@@ -78,7 +85,7 @@ pub mod source;
 #[cfg(test)]
 mod testkit;
 
-pub use engine::suggest;
+pub use engine::{suggest, REPAIR_COST};
 pub use error::{Error, Result, SuggestError};
 pub use model::{
     Alignment, Check, CheckCode, MemoryMatch, Repair, SegmentSuggestion, SuggestRequest,
