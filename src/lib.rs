@@ -14,5 +14,6 @@ pub mod formats;
 pub mod memory;
 pub mod seed;
 pub mod store;
+pub mod suggest;
 pub mod termbase;
 pub mod text;
