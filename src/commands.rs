@@ -218,3 +218,39 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
         }
     }
 }
+
+/// Runs `mustalah suggest FILE`.
+pub fn suggest(args: crate::cli::SuggestArgs) -> anyhow::Result<()> {
+    use crate::suggest::{self, adapters, model::SuggestRequest};
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {} (UTF-8 text expected)", args.file.display()))?;
+    let store = open_store(&args.data.data_dir)?;
+    let termbases = TermBases::open(&store)?;
+    let memories = Memories::open(&store)?;
+    let req = SuggestRequest {
+        text: Some(text),
+        segments: None,
+        source_lang: args.source_lang,
+        target_lang: args.target_lang,
+        memories: args.memories,
+        termbases: args.termbases,
+        min_score: args.min_score,
+        limit: args.limit,
+    };
+    let resp = suggest::suggest(
+        &req,
+        &adapters::TermBaseRecognizer {
+            termbases: &termbases,
+        },
+        &adapters::MemorySource {
+            memories: &memories,
+        },
+    )?;
+    if args.json {
+        let dto = crate::api::suggest::SuggestResponseDto::from(resp);
+        println!("{}", serde_json::to_string_pretty(&dto)?);
+    } else {
+        print!("{}", suggest::render_report(&resp));
+    }
+    Ok(())
+}

@@ -30,7 +30,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Terms(cmd) => mustalah::commands::terms(cmd),
         Command::Tm(cmd) => mustalah::commands::tm(cmd),
-        Command::Suggest(_) | Command::Backup(_) | Command::Restore(_) => {
+        Command::Suggest(args) => mustalah::commands::suggest(args),
+        Command::Backup(_) | Command::Restore(_) => {
             anyhow::bail!("not wired yet")
         }
     }

@@ -71,6 +71,7 @@
 //! assert_eq!(resp.segments[1].start, 6);
 //! ```
 
+pub mod adapters;
 mod align;
 #[cfg(test)]
 mod bench;

@@ -1,0 +1,128 @@
+//! The engine's two sources backed by the real term bases and memories.
+
+use super::error::{Error, Result};
+use super::model::{MemoryMatch, TermHit, TermTranslation};
+use super::source::{MatchSource, TermRecognizer};
+use crate::memory::{self, model::SearchQuery, Memories};
+use crate::termbase::{self, recognize::RecognizeOptions, TermBases};
+
+/// Term recognition over the named term bases of a [`TermBases`].
+pub struct TermBaseRecognizer<'a> {
+    /// The term bases.
+    pub termbases: &'a TermBases,
+}
+
+impl TermRecognizer for TermBaseRecognizer<'_> {
+    fn recognize(
+        &self,
+        termbases: &[String],
+        text: &str,
+        source_lang: &str,
+        target_lang: &str,
+    ) -> Result<Vec<TermHit>> {
+        let opts = RecognizeOptions {
+            lang: Some(source_lang.to_string()),
+            target_lang: Some(target_lang.to_string()),
+            ..RecognizeOptions::default()
+        };
+        let mut hits = Vec::new();
+        for tb in termbases {
+            let found = self
+                .termbases
+                .recognize(tb, text, &opts)
+                .map_err(|e| match e {
+                    termbase::error::Error::TermBaseNotFound(name) => Error::NotFound {
+                        kind: "termbase",
+                        name,
+                    },
+                    other => Error::Recognition(other.to_string()),
+                })?;
+            hits.extend(found.into_iter().map(|h| {
+                TermHit {
+                    start: h.char_start,
+                    end: h.char_end,
+                    surface: h.surface,
+                    entry_id: h.concept_id,
+                    term: h.term,
+                    match_kind: h.match_kind.as_str().to_string(),
+                    confidence: h.confidence,
+                    status: h.status.as_str().to_string(),
+                    translations: h
+                        .translations
+                        .into_iter()
+                        .map(|t| TermTranslation {
+                            text: t.text,
+                            lang: t.lang,
+                            status: t.status.as_str().to_string(),
+                            variants: Vec::new(),
+                        })
+                        .collect(),
+                    termbase: tb.clone(),
+                }
+            }));
+        }
+        if termbases.len() > 1 {
+            // Several term bases may know the same span: keep the longest
+            // hit at each place, the first listed term base on ties.
+            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+            let mut kept: Vec<TermHit> = Vec::with_capacity(hits.len());
+            for h in hits {
+                if kept.last().is_none_or(|k| h.start >= k.end) {
+                    kept.push(h);
+                }
+            }
+            hits = kept;
+        }
+        Ok(hits)
+    }
+}
+
+/// Fuzzy search over the named memories of a [`Memories`].
+pub struct MemorySource<'a> {
+    /// The memories.
+    pub memories: &'a Memories,
+}
+
+impl MatchSource for MemorySource<'_> {
+    fn search(
+        &self,
+        memory: &str,
+        text: &str,
+        source_lang: &str,
+        target_lang: &str,
+        min_score: u32,
+        limit: usize,
+    ) -> Result<Vec<MemoryMatch>> {
+        let q = SearchQuery {
+            text: text.to_string(),
+            source_lang: Some(source_lang.to_string()),
+            target_lang: Some(target_lang.to_string()),
+            min_score,
+            limit,
+            context: None,
+        };
+        let found = self.memories.search(memory, &q).map_err(|e| match e {
+            memory::error::Error::MemoryNotFound(name) => Error::NotFound {
+                kind: "memory",
+                name,
+            },
+            other => Error::Search(other.to_string()),
+        })?;
+        Ok(found
+            .into_iter()
+            .map(|m| MemoryMatch {
+                memory: memory.to_string(),
+                id: m.id,
+                score: m.score,
+                diff: serde_json::to_value(&m.diff).unwrap_or_default(),
+                penalties: serde_json::to_value(&m.penalties).unwrap_or_default(),
+                source: m.source,
+                target: m.target,
+                source_lang: m.source_lang,
+                target_lang: m.target_lang,
+                origin: m.origin,
+                modified: m.modified,
+            })
+            .collect())
+    }
+}
