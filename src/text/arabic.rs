@@ -207,7 +207,8 @@ fn proclitic_splits(norm: &str) -> impl Iterator<Item = (&'static str, &str)> {
         } else {
             MIN_STEM_BARE
         };
-        (n - chars_len(p) >= min).then_some((p, rest))
+        // Proclitic letters are 2-byte Arabic letters: chars = bytes / 2.
+        (n - p.len() / 2 >= min).then_some((p, rest))
     }))
 }
 
@@ -257,9 +258,10 @@ fn push_key(out: &mut Vec<WordKey>, key: &str, kind: KeyKind, prefix_chars: usiz
 /// each stage with whether it is a final stem.
 fn stages(rest: &str, f: &mut dyn FnMut(&str, bool)) {
     let mut s = rest;
+    let mut n = chars_len(s);
     loop {
-        match strip_suffix(s) {
-            Some((next, pronoun)) => {
+        match strip_suffix_n(s, n) {
+            Some((next, m, pronoun)) => {
                 if pronoun {
                     if let Some(base) = next.strip_suffix('ت') {
                         if chars_len(base) + 1 >= MIN_STEM_SUFFIX {
@@ -271,6 +273,7 @@ fn stages(rest: &str, f: &mut dyn FnMut(&str, bool)) {
                 }
                 f(s, false);
                 s = next;
+                n = m;
             }
             None => {
                 f(s, true);
@@ -299,11 +302,11 @@ pub fn word_keys_ar(word: &str) -> Vec<WordKey> {
     }
     let splits = &splits[..ns];
     for &(p, rest) in splits {
-        push_key(&mut out, rest, KeyKind::Clitic, chars_len(p));
+        push_key(&mut out, rest, KeyKind::Clitic, p.len() / 2);
     }
     let mut plural: Vec<(&'static str, usize)> = Vec::new();
     for &(p, rest) in splits {
-        let pc = chars_len(p);
+        let pc = p.len() / 2;
         stages(rest, &mut |stage, is_final| {
             if is_final {
                 push_key(&mut out, stage, KeyKind::Inflected, pc);
