@@ -174,6 +174,8 @@ fn strip_suffix_n(s: &str, n: usize) -> Option<(&str, usize, bool)> {
     }
 }
 
+/// [`strip_suffix_n`] counting the chars itself (tests and one-off use).
+#[cfg(test)]
 fn strip_suffix(s: &str) -> Option<(&str, bool)> {
     strip_suffix_n(s, chars_len(s)).map(|(r, _, p)| (r, p))
 }
