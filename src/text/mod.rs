@@ -215,4 +215,51 @@ mod tests {
             .collect();
         assert_eq!(numbers, vec!["6", "2000"]);
     }
+
+    /// The whole real article: spans slice back, segments cover the text,
+    /// and the article's key terms are found through their citation keys.
+    #[test]
+    fn real_article_invariants() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/articles/waic-2025-deepseek.ar.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            println!("skipped: {path} absent");
+            return;
+        };
+        let toks = tokenize(&text);
+        for t in &toks {
+            assert_eq!(text[..t.start].chars().count(), t.char_start);
+            assert!(!t.text(&text).trim().is_empty());
+        }
+        let segs = segment(&text);
+        let covered: usize = segs
+            .iter()
+            .map(|g| g.text(&text).chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count());
+        assert!(segs.len() >= 20, "{} segments", segs.len());
+        let all_keys: std::collections::HashSet<String> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .flat_map(|t| word_keys_auto(t.text(&text)))
+            .map(|k| k.key)
+            .collect();
+        for term in [
+            "ذكاء",
+            "اصطناعي",
+            "نموذج",
+            "شريحة",
+            "سوق",
+            "مستثمر",
+            "تقنية",
+            "WAIC",
+            "H800",
+            "مركز",
+        ] {
+            let k = term_key_auto(term);
+            assert!(all_keys.contains(&k), "{term} ({k})");
+        }
+    }
 }

@@ -154,11 +154,17 @@ pub fn lexicon_len() -> usize {
 /// | فواعل | `CواCC` | `CاCC`, `CاCCه` |
 /// | فعول | `CCوC` | `CCC` |
 ///
-/// Not used by `word_keys_ar` by default: run
+/// Not used by `word_keys_ar` by default. Measured with
 /// `cargo test --lib text::plural::tests::pattern_precision -- --nocapture`
-/// for the measurement on real dictionary words; most words of these shapes
-/// are singulars (مقابل, حوار, اعلان, قانون…), so the candidates would mostly
-/// be noise. Callers that want the recall can add these keys themselves.
+/// on the 25,605 single-word Arabic headwords of FreeDict ara-eng
+/// (`/work/shared/data/glossary/freedict-ara-eng.csv.gz`): it fires on 1,385;
+/// only 42.7 % of those have all-plural English glosses (61.1 % at least one),
+/// and for 38.6 % a candidate is verified as the key of a headword glossed
+/// with the English singular. So about every second firing is a singular
+/// (مقابل, حوار, اعلان, صاروخ…) and would add a false key. On the lexicon's
+/// own plurals it fires on 269 of 580 and finds the right singular for 234
+/// (87 %). Callers that want the recall can add these keys themselves, at
+/// [`KeyKind::Plural`](super::KeyKind::Plural).
 pub fn pattern_singulars(norm: &str) -> Vec<String> {
     let c: Vec<char> = norm.chars().collect();
     let mut out: Vec<String> = Vec::new();
