@@ -241,6 +241,9 @@ pub fn term_key_en(word: &str) -> String {
 /// possessive dropped, hyphen-free, singulars.
 pub fn word_keys_en(word: &str) -> Vec<WordKey> {
     let lower = normalize(word);
+    if lower.is_empty() {
+        return Vec::new();
+    }
     let base = drop_possessive(&lower);
     if base.len() == lower.len() && !base.contains('-') && !may_be_plural(base) {
         // The common case: the surface is the only key.

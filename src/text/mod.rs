@@ -133,16 +133,23 @@ pub fn term_key(word: &str, lang: Lang) -> String {
 }
 
 /// All candidate keys of a running-text word (a `Word` token's original
-/// text), most literal first, without duplicates.
+/// text), most literal first (the normalized surface), without duplicates;
+/// empty when the word normalizes to nothing (only marks or controls).
 pub fn word_keys(word: &str, lang: Lang) -> Vec<WordKey> {
     match lang {
         Lang::Ar => word_keys_ar(word),
         Lang::En => word_keys_en(word),
-        Lang::Other => vec![WordKey {
-            key: normalize(word),
-            kind: KeyKind::Surface,
-            prefix_chars: 0,
-        }],
+        Lang::Other => {
+            let key = normalize(word);
+            if key.is_empty() {
+                return Vec::new();
+            }
+            vec![WordKey {
+                key,
+                kind: KeyKind::Surface,
+                prefix_chars: 0,
+            }]
+        }
     }
 }
 
@@ -170,6 +177,31 @@ pub fn script_lang(word: &str) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Key functions accept any input without panicking, return the
+        /// surface key first and no duplicates.
+        #[test]
+        fn keys_total_on_any_input(w in "\\PC{0,24}") {
+            for lang in [Lang::Ar, Lang::En, Lang::Other] {
+                let ks = word_keys(&w, lang);
+                let n = normalize(&w);
+                if n.is_empty() {
+                    prop_assert!(ks.is_empty());
+                } else {
+                    prop_assert_eq!(&ks[0].key, &n);
+                    prop_assert_eq!(ks[0].kind, KeyKind::Surface);
+                }
+                let mut seen = std::collections::HashSet::new();
+                prop_assert!(ks.iter().all(|k| seen.insert(k.key.clone())));
+                let _ = term_key(&w, lang);
+            }
+            let _ = arabic::analyses(&w);
+            let _ = english::compound_key(&[&w, &w]);
+            let _ = plural::pattern_singulars(&normalize(&w));
+        }
+    }
 
     #[test]
     fn lang_from_tag() {
