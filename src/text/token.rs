@@ -93,6 +93,9 @@ pub fn tokenize(s: &str) -> Vec<Token> {
 /// Appends the tokens of `s` to `out` (see [`tokenize`]).
 pub fn tokenize_into(s: &str, out: &mut Vec<Token>) {
     let b = s.as_bytes();
+    // E-mail scanning re-reads an ASCII word; it can only succeed when an
+    // `@` follows within a local part's 64 bytes, so track the next `@`.
+    let mut next_at = b.iter().position(|&x| x == b'@');
     let mut i = 0usize;
     let mut ci = 0usize;
     while i < s.len() {
@@ -105,7 +108,14 @@ pub fn tokenize_into(s: &str, out: &mut Vec<Token>) {
             ci += 1;
             continue;
         }
-        let (kind, end) = scan(s, b, i, c);
+        if next_at.is_some_and(|a| a < i) {
+            next_at = b
+                .get(i..)
+                .and_then(|r| r.iter().position(|&x| x == b'@'))
+                .map(|p| p + i);
+        }
+        let has_at = next_at.is_some_and(|a| a - i <= 64);
+        let (kind, end) = scan(s, b, i, c, has_at);
         // `scan` always advances by at least one char and ends on a char
         // boundary; guard anyway so a bug can never loop or panic.
         let end = if end > i && s.is_char_boundary(end) {
@@ -199,7 +209,7 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Scans one token starting at byte `i` (char `c`); returns its kind and
 /// end byte offset.
-fn scan(s: &str, b: &[u8], i: usize, c: char) -> (TokenKind, usize) {
+fn scan(s: &str, b: &[u8], i: usize, c: char, has_at: bool) -> (TokenKind, usize) {
     match c {
         '<' => {
             if let Some(e) = scan_xml_tag(b, i) {
@@ -233,7 +243,7 @@ fn scan(s: &str, b: &[u8], i: usize, c: char) -> (TokenKind, usize) {
             return (TokenKind::Url, e);
         }
     }
-    if c.is_ascii_alphanumeric() {
+    if has_at && c.is_ascii_alphanumeric() {
         if let Some(e) = scan_email(b, i) {
             return (TokenKind::Email, e);
         }
