@@ -204,6 +204,15 @@ mod tests {
     }
 
     #[test]
+    fn empty_words_have_no_keys() {
+        for w in ["", "\u{0640}\u{064E}", "\u{200F}"] {
+            for lang in [Lang::Ar, Lang::En, Lang::Other] {
+                assert!(word_keys(w, lang).is_empty(), "{w:?} {lang:?}");
+            }
+        }
+    }
+
+    #[test]
     fn lang_from_tag() {
         assert_eq!(Lang::from_tag("ar-SA"), Lang::Ar);
         assert_eq!(Lang::from_tag("EN_us"), Lang::En);
