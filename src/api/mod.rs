@@ -11,6 +11,8 @@ pub mod docs;
 pub mod error;
 pub mod health;
 pub mod state;
+pub mod termbase_dto;
+pub mod termbases;
 pub mod upload;
 
 pub use error::{ApiError, Problem};
@@ -55,6 +57,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(health::HealthApi::openapi());
+    doc.merge(termbases::TermbaseApi::openapi());
     doc
 }
 
@@ -79,6 +82,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    termbases::configure(cfg);
 }
 
 /// Fallback for unmatched requests: 405 (with `Allow`) when the path exists
