@@ -364,6 +364,9 @@ fn is_tech_token(w: &str) -> bool {
     is_latin(w) && letters > 0 && ((upper >= 2 && upper == letters) || digits > 0)
 }
 
+/// A running word's key: (key, kind, whether its proclitics end in ال).
+type UnitKey = (String, KeyKind, bool);
+
 /// One word of the text with its keys.
 struct Unit {
     start: usize,
@@ -372,7 +375,7 @@ struct Unit {
     char_end: usize,
     /// Candidate keys: (key, kind, whether the consumed proclitics end in
     /// the article ال).
-    keys: Arc<Vec<(String, KeyKind, bool)>>,
+    keys: Arc<Vec<UnitKey>>,
     /// Normalized word.
     norm: String,
     /// Arabic script and not a preposition (subject to article agreement).
@@ -419,7 +422,7 @@ fn has_article(norm: &str, prefix_chars: usize) -> bool {
 
 fn units(s: &str, lang: Lang) -> Vec<Unit> {
     let sentences = text::segment(s);
-    let mut cache: HashMap<&str, Arc<Vec<(String, KeyKind, bool)>>> = HashMap::new();
+    let mut cache: HashMap<&str, Arc<Vec<UnitKey>>> = HashMap::new();
     let mut out: Vec<Unit> = Vec::new();
     let mut sentence = 0usize;
     for t in text::tokenize(s) {
@@ -432,7 +435,7 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
         let keys = match cache.get(w) {
             Some(k) => k.clone(),
             None => {
-                let k: Vec<(String, KeyKind, bool)> = if t.kind == TokenKind::Number {
+                let k: Vec<UnitKey> = if t.kind == TokenKind::Number {
                     vec![(t.norm.clone(), KeyKind::Surface, false)]
                 } else {
                     let wl = super::index::word_lang(w, lang);
