@@ -14,6 +14,8 @@ pub mod memories;
 pub mod memory_dto;
 pub mod state;
 pub mod suggest;
+pub mod termbase_dto;
+pub mod termbases;
 pub mod upload;
 
 pub use error::{ApiError, Problem};
@@ -60,6 +62,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(health::HealthApi::openapi());
     doc.merge(memories::MemoryApi::openapi());
     doc.merge(suggest::SuggestApi::openapi());
+    doc.merge(termbases::TermbaseApi::openapi());
     doc
 }
 
@@ -86,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     memories::configure(cfg);
     suggest::configure(cfg);
+    termbases::configure(cfg);
 }
 
 /// Echoes the request id that the tracing middleware assigned (and logs

@@ -40,6 +40,10 @@ pub(crate) struct IndexedTerm {
     pub keys: Vec<String>,
     /// Whether this is a secondary word split (not used for lookups).
     pub alternative: bool,
+    /// Whether a word after the first carries the article in the term
+    /// itself (مفتوح المصدر, ذاتية القيادة): then the words before it may
+    /// legitimately lack the article in running text.
+    pub idafa: bool,
 }
 
 /// One concept and its indexed forms.
@@ -168,6 +172,14 @@ fn hyphen_split_keys(form: &str, lang: Lang) -> Option<Vec<String>> {
     Some(term_keys(&spaced, lang))
 }
 
+/// Whether a word after the first of `form` starts with the article.
+fn inner_article(form: &str) -> bool {
+    text::normalize(form)
+        .split_whitespace()
+        .skip(1)
+        .any(|w| w.starts_with("ال") && w.chars().count() > 3)
+}
+
 /// Packs a character trigram into one integer key.
 fn gram_key(a: char, b: char, c: char) -> u64 {
     ((a as u64) << 42) | ((b as u64) << 21) | (c as u64)
@@ -235,6 +247,7 @@ fn analyze(concept: &Concept) -> Vec<IndexedTerm> {
                     norm: norm_text(text),
                     keys,
                     alternative: alt,
+                    idafa: inner_article(text),
                 });
             };
             let keys = term_keys(&term.text, lang);
