@@ -349,7 +349,10 @@ mod tests {
         for (k, val) in &entries {
             assert!(e.load_entry(k, val));
         }
-        let again: Vec<Tok> = toks.iter().map(|t| e.resolve(t, &mut HashMap::new())).collect();
+        let again: Vec<Tok> = toks
+            .iter()
+            .map(|t| e.resolve(t, &mut HashMap::new()))
+            .collect();
         assert_eq!(v, again);
     }
 }

@@ -23,8 +23,9 @@ pub(crate) struct Journal {
 
 /// Deletes the units of imports that never finished.
 pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
-    let journals: Vec<crate::store::Entry> =
-        tree.scan_prefix(b"import/").collect::<crate::store::Result<_>>()?;
+    let journals: Vec<crate::store::Entry> = tree
+        .scan_prefix(b"import/")
+        .collect::<crate::store::Result<_>>()?;
     for (k, v) in journals {
         let Ok(j) = crate::store::decode_json::<Journal>(&k, &v) else {
             tree.remove(&k)?;
@@ -62,16 +63,18 @@ type Drafts = Box<dyn Iterator<Item = std::result::Result<UnitDraft, FormatError
 pub fn sniff_file(path: &Path) -> Result<Option<Format>> {
     let f = std::fs::File::open(path)?;
     let (mut r, _) = crate::formats::decoded_reader(f).map_err(Error::Format)?;
-    let head = r.fill_buf().map_err(|e| {
-        Error::Format(FormatError::fatal("invalid_encoding", e.to_string()))
-    })?;
+    let head = r
+        .fill_buf()
+        .map_err(|e| Error::Format(FormatError::fatal("invalid_encoding", e.to_string())))?;
     Ok(crate::formats::sniff(head))
 }
 
 fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Drafts> {
     let f = std::fs::File::open(path)?;
     match format {
-        Format::Tmx => Ok(Box::new(TmxReader::new(f, src, tgt).map_err(Error::Format)?)),
+        Format::Tmx => Ok(Box::new(
+            TmxReader::new(f, src, tgt).map_err(Error::Format)?,
+        )),
         Format::Tsv | Format::Csv => Err(Error::invalid(
             "format",
             "tsv/csv memory import is not available in this build",
@@ -137,7 +140,12 @@ impl Memories {
                 Err(e) => note(&mut report, e),
                 Ok(d) if dry_run => {
                     let h = super::dedup_hash(&d.source, &d.target, d.context.as_deref());
-                    let exists = !m.index.read().map_err(|_| poisoned())?.with_hash(h).is_empty();
+                    let exists = !m
+                        .index
+                        .read()
+                        .map_err(|_| poisoned())?
+                        .with_hash(h)
+                        .is_empty();
                     if exists || !seen.insert(h) {
                         report.units_updated += 1;
                     } else {
@@ -267,14 +275,34 @@ mod tests {
         assert!(dry.units_added >= 2, "{dry:?}");
         assert_eq!(m.get_meta("tm").unwrap().units, 0);
         let r = m
-            .import_file("tm", &fixture("small.tmx"), Some(Format::Tmx), false, &mut |_| {})
+            .import_file(
+                "tm",
+                &fixture("small.tmx"),
+                Some(Format::Tmx),
+                false,
+                &mut |_| {},
+            )
             .unwrap();
-        assert_eq!((r.units_added, r.units_updated), (dry.units_added, dry.units_updated));
+        assert_eq!(
+            (r.units_added, r.units_updated),
+            (dry.units_added, dry.units_updated)
+        );
         let units = all_units(&m);
-        assert!(units.iter().any(|(s, t)| s == "Open the file" && t == "افتح الملف"), "{units:?}");
+        assert!(
+            units
+                .iter()
+                .any(|(s, t)| s == "Open the file" && t == "افتح الملف"),
+            "{units:?}"
+        );
         // The same content in UTF-16 only refreshes.
         let r16 = m
-            .import_file("tm", &fixture("small.utf16le.tmx"), None, false, &mut |_| {})
+            .import_file(
+                "tm",
+                &fixture("small.utf16le.tmx"),
+                None,
+                false,
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(r16.units_added, 0, "{r16:?}");
         assert_eq!(all_units(&m), units);
@@ -330,7 +358,9 @@ mod tests {
         let back = m2.get_unit("tm", 1).unwrap();
         let orig = m.get_unit("tm", 1).unwrap();
         assert_eq!(back.context, orig.context);
-        assert!(back.props.contains(&("x-project".to_string(), "gedit".to_string())));
+        assert!(back
+            .props
+            .contains(&("x-project".to_string(), "gedit".to_string())));
     }
 
     #[test]
@@ -347,12 +377,18 @@ mod tests {
             let mem = m.memory("tm").unwrap();
             let first_id = mem.meta.read().unwrap().next_id;
             mem.tree
-                .insert_json(&crate::store::key_u64(b"import/", 99), &Journal { first_id })
+                .insert_json(
+                    &crate::store::key_u64(b"import/", 99),
+                    &Journal { first_id },
+                )
                 .unwrap();
             let _w = mem.writer.lock().unwrap();
             write_units(
                 &mem,
-                vec![draft("افتح الملف", "Open the file"), draft("والملف", "and the file")],
+                vec![
+                    draft("افتح الملف", "Open the file"),
+                    draft("والملف", "and the file"),
+                ],
                 chrono::Utc::now(),
                 None,
             )
@@ -363,7 +399,10 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
-        assert_eq!(all_units(&m), vec![("احفظ الملف".into(), "Save the file".into())]);
+        assert_eq!(
+            all_units(&m),
+            vec![("احفظ الملف".into(), "Save the file".into())]
+        );
         let q = super::super::model::SearchQuery {
             text: "افتح الملف".into(),
             source_lang: None,

@@ -75,7 +75,9 @@ pub fn lang_base(tag: &str) -> String {
 fn valid_lang(field: &'static str, tag: &str) -> Result<()> {
     let ok = !tag.is_empty()
         && tag.len() <= 35
-        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if ok {
         Ok(())
@@ -111,9 +113,7 @@ pub fn dedup_hash(source: &str, target: &str, context: Option<&str>) -> u64 {
 }
 
 fn same_content(u: &TranslationUnit, d: &UnitDraft) -> bool {
-    u.context == d.context
-        && u.source.nfc().eq(d.source.nfc())
-        && u.target.nfc().eq(d.target.nfc())
+    u.context == d.context && u.source.nfc().eq(d.source.nfc()) && u.target.nfc().eq(d.target.nfc())
 }
 
 fn micros(t: DateTime<Utc>) -> i64 {
@@ -461,12 +461,7 @@ pub(crate) fn write_units(
         if let Some((ord, mut u)) = existing {
             u.modified = d.modified.unwrap_or(now).max(u.modified);
             let ms = micros(u.modified);
-            let blob = encode_blob(
-                hash,
-                ms,
-                idx.side_ids(ord, 0),
-                idx.side_ids(ord, 1),
-            );
+            let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
             batch.insert_json(&key_u64(b"u/", u.id), &u)?;
             batch.insert(&key_u64(b"t/", u.id), &blob);
             if let Some(rec) = idx.units.get_mut(ord as usize) {
@@ -544,7 +539,10 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             m.create("bad", "", "ar", None),
-            Err(Error::Invalid { field: "source_lang", .. })
+            Err(Error::Invalid {
+                field: "source_lang",
+                ..
+            })
         ));
         assert_eq!(m.list().unwrap().len(), 1);
         m.delete("tech").unwrap();
@@ -559,7 +557,10 @@ pub(crate) mod tests {
         let r = m
             .add_units(
                 "tm",
-                vec![draft("احفظ الملف", "Save the file"), draft("افتح الملف", "Open the file")],
+                vec![
+                    draft("احفظ الملف", "Save the file"),
+                    draft("افتح الملف", "Open the file"),
+                ],
             )
             .unwrap();
         assert_eq!((r.added, r.updated), (2, 0));
@@ -568,7 +569,10 @@ pub(crate) mod tests {
         let again = m
             .add_units(
                 "tm",
-                vec![draft("احفظ الملف", "Save the file"), draft("احفظ الملف", "Save file")],
+                vec![
+                    draft("احفظ الملف", "Save the file"),
+                    draft("احفظ الملف", "Save file"),
+                ],
             )
             .unwrap();
         assert_eq!((again.added, again.updated), (1, 1));
@@ -594,7 +598,10 @@ pub(crate) mod tests {
         assert_eq!(m.get_meta("tm").unwrap().units, 2);
         assert!(matches!(
             m.add_units("tm", vec![draft(" ", "x")]),
-            Err(Error::Invalid { field: "source", .. })
+            Err(Error::Invalid {
+                field: "source",
+                ..
+            })
         ));
     }
 
@@ -615,7 +622,10 @@ pub(crate) mod tests {
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
         let again = m
-            .add_units("tm", vec![draft("Save the file", "احفظ الملف"), draft("x", "y")])
+            .add_units(
+                "tm",
+                vec![draft("Save the file", "احفظ الملف"), draft("x", "y")],
+            )
             .unwrap();
         assert_eq!(again.ids[0], ids[0]);
         assert!(again.ids[1] > ids[0], "ids are not reused");

@@ -92,8 +92,7 @@ pub fn ckey_string(norm: &str, kind: TokenKind) -> String {
     }
     text::word_keys_auto(norm)
         .into_iter()
-        .filter(|k| k.kind <= KeyKind::Inflected && !k.key.is_empty())
-        .last()
+        .rfind(|k| k.kind <= KeyKind::Inflected && !k.key.is_empty())
         .map(|k| k.key)
         .unwrap_or_else(|| norm.to_string())
 }
@@ -353,12 +352,7 @@ fn raw<'a>(text: &'a str, t: &Token) -> &'a str {
 }
 
 /// Final score from the base score, penalties and the 101 rule.
-pub fn final_score(
-    base: u32,
-    penalties: &[Penalty],
-    identical: bool,
-    context_equal: bool,
-) -> u32 {
+pub fn final_score(base: u32, penalties: &[Penalty], identical: bool, context_equal: bool) -> u32 {
     if identical {
         return if context_equal { 101 } else { 100 };
     }
@@ -369,7 +363,8 @@ pub fn final_score(
 /// Runs of equal/insert/delete/replace with the original text slices.
 pub fn diff(q: &Side<'_>, u: &Side<'_>, steps: &[Step]) -> Vec<DiffOp> {
     // (op, query token range, unit token range)
-    let mut runs: Vec<(&'static str, Option<(usize, usize)>, Option<(usize, usize)>)> = Vec::new();
+    type Range = Option<(usize, usize)>;
+    let mut runs: Vec<(&'static str, Range, Range)> = Vec::new();
     let ext = |r: Option<(usize, usize)>, i: Option<usize>| match (r, i) {
         (Some((a, _)), Some(i)) => Some((a, i)),
         (None, Some(i)) => Some((i, i)),
@@ -432,8 +427,16 @@ mod tests {
         let (qv, uv) = (view(&qt, &mut dict), view(&ut, &mut dict));
         let d = distance(&qv, &uv, None).unwrap();
         let base = base_score(d, weighted_len(&qv), weighted_len(&uv));
-        let qs = Side { text: q, tokens: &qt, toks: &qv };
-        let us = Side { text: u, tokens: &ut, toks: &uv };
+        let qs = Side {
+            text: q,
+            tokens: &qt,
+            toks: &qv,
+        };
+        let us = Side {
+            text: u,
+            tokens: &ut,
+            toks: &uv,
+        };
         let steps = align(&qv, &uv);
         let p = penalties(&qs, &us, &steps);
         let f = final_score(base, &p, q == u, false);
@@ -478,7 +481,13 @@ mod tests {
     fn different_number_is_penalized() {
         let (s, p, _) = score("Delete 3 files now please", "Delete 5 files now please");
         assert_eq!(s, 78, "{p:?}");
-        assert_eq!(p[0], Penalty { reason: "numbers_differ", points: 2 });
+        assert_eq!(
+            p[0],
+            Penalty {
+                reason: "numbers_differ",
+                points: 2
+            }
+        );
     }
 
     #[test]

@@ -195,7 +195,12 @@ impl Memories {
         self.search_with(name, q, true)
     }
 
-    fn search_with(&self, name: &str, q: &SearchQuery, exhaustive: bool) -> Result<Vec<FuzzyMatch>> {
+    fn search_with(
+        &self,
+        name: &str,
+        q: &SearchQuery,
+        exhaustive: bool,
+    ) -> Result<Vec<FuzzyMatch>> {
         check_query(q)?;
         let m = self.memory(name)?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
@@ -290,7 +295,10 @@ impl Memories {
             let Some(rec) = idx.units.get(ord as usize) else {
                 continue;
             };
-            let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+            let Some(unit) = m
+                .tree
+                .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
+            else {
                 continue;
             };
             let toks = [score::tokens(&unit.source), score::tokens(&unit.target)];
@@ -333,7 +341,8 @@ fn rank(
     };
     let upper = |base: u32| if base == 100 { 101 } else { base };
     cands.sort_by_key(|&(ord, base)| key(ord, upper(base)));
-    let mut results: Vec<((Reverse<u32>, Reverse<i64>, u64), FuzzyMatch)> = Vec::new();
+    type RankKey = (Reverse<u32>, Reverse<i64>, u64);
+    let mut results: Vec<(RankKey, FuzzyMatch)> = Vec::new();
     let qside = Side {
         text: &q.text,
         tokens: qtokens,
@@ -351,7 +360,10 @@ fn rank(
         let Some(rec) = idx.units.get(ord as usize) else {
             continue;
         };
-        let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+        let Some(unit) = m
+            .tree
+            .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
+        else {
             continue;
         };
         let (text, other, lang, other_lang) = if side == 0 {
@@ -434,10 +446,19 @@ mod tests {
         let r = m.search("tm", &q).unwrap();
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].score, r[0].source.as_str()), (100, "احفظ الملف"));
-        assert_eq!((r[0].source_lang.as_str(), r[0].target_lang.as_str()), ("ar", "en"));
+        assert_eq!(
+            (r[0].source_lang.as_str(), r[0].target_lang.as_str()),
+            ("ar", "en")
+        );
         assert_eq!(r[0].target, "Save the file");
         q.source_lang = Some("fr".into());
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "source_lang", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid {
+                field: "source_lang",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -446,7 +467,8 @@ mod tests {
         m.create("tm", "ar", "en", None).unwrap();
         let mut d = draft("احفظ الملف", "Save the file");
         d.context = Some("menu.file".into());
-        m.add_units("tm", vec![d, draft("احفظ الملف", "Save file")]).unwrap();
+        m.add_units("tm", vec![d, draft("احفظ الملف", "Save file")])
+            .unwrap();
         let mut q = query("احفظ الملف", 70);
         q.context = Some("menu.file".into());
         let r = m.search("tm", &q).unwrap();
@@ -454,13 +476,25 @@ mod tests {
         assert_eq!((r[0].score, r[0].target.as_str()), (101, "Save the file"));
         assert_eq!(r[1].score, 100);
         q.min_score = 102;
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "min_score", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid {
+                field: "min_score",
+                ..
+            })
+        ));
         q.min_score = 70;
         q.limit = 0;
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "limit", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid { field: "limit", .. })
+        ));
         q.limit = 5;
         q.text = "  ".into();
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "text", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid { field: "text", .. })
+        ));
     }
 
     #[test]
@@ -470,7 +504,10 @@ mod tests {
         m.add_units(
             "tm",
             vec![
-                draft("مقدمة في الذكاء الاصطناعي", "Introduction to artificial intelligence"),
+                draft(
+                    "مقدمة في الذكاء الاصطناعي",
+                    "Introduction to artificial intelligence",
+                ),
                 draft("الذكاء البشري", "human intelligence"),
             ],
         )
@@ -479,7 +516,13 @@ mod tests {
         assert_eq!(hits.len(), 1);
         let s = hits[0].spans[0];
         assert!(s.source_side);
-        let chars: String = hits[0].unit.source.chars().skip(s.start).take(s.end - s.start).collect();
+        let chars: String = hits[0]
+            .unit
+            .source
+            .chars()
+            .skip(s.start)
+            .take(s.end - s.start)
+            .collect();
         assert_eq!(chars, "الذكاء الاصطناعي");
         let hits = m.concordance("tm", "Intelligence", Some("en"), 10).unwrap();
         assert_eq!(hits.len(), 2);
@@ -507,14 +550,38 @@ mod recall_tests {
     }
 
     const VOCAB: &[&str] = &[
-        "الملف", "والملف", "ملف", "بالملف", "احفظ", "افتح", "أغلق", "اغلق", "النافذة", "file",
-        "File", "save", "open", "the", ".", ",", "؟", "3", "42", "%s", "<b>", "{0}", "إعدادات",
+        "الملف",
+        "والملف",
+        "ملف",
+        "بالملف",
+        "احفظ",
+        "افتح",
+        "أغلق",
+        "اغلق",
+        "النافذة",
+        "file",
+        "File",
+        "save",
+        "open",
+        "the",
+        ".",
+        ",",
+        "؟",
+        "3",
+        "42",
+        "%s",
+        "<b>",
+        "{0}",
+        "إعدادات",
         "الإعدادات",
     ];
 
     fn sentence(r: &mut Rng, max: usize) -> String {
         let n = 1 + r.below(max);
-        (0..n).map(|_| VOCAB[r.below(VOCAB.len())]).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| VOCAB[r.below(VOCAB.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn compare(m: &Memories, q: &SearchQuery) {
@@ -522,7 +589,11 @@ mod recall_tests {
         let b = m.search_exhaustive("tm", q).unwrap();
         let ka: Vec<(u64, u32)> = a.iter().map(|x| (x.id, x.score)).collect();
         let kb: Vec<(u64, u32)> = b.iter().map(|x| (x.id, x.score)).collect();
-        assert_eq!(ka, kb, "query {:?} min {} limit {}", q.text, q.min_score, q.limit);
+        assert_eq!(
+            ka, kb,
+            "query {:?} min {} limit {}",
+            q.text, q.min_score, q.limit
+        );
     }
 
     #[test]
@@ -623,6 +694,9 @@ mod recall_tests {
             compare(&m, &q);
             found += usize::from(!m.search("tm", &q).unwrap().is_empty());
         }
-        assert!(found > 20, "held-back rows must find fuzzy matches: {found}");
+        assert!(
+            found > 20,
+            "held-back rows must find fuzzy matches: {found}"
+        );
     }
 }
