@@ -4,7 +4,7 @@
 //! # Formula
 //! Both segments are tokenized with [`crate::text::tokenize`] (at most
 //! [`MAX_TOKENS`] tokens each are considered; a longer segment is matched on
-//! its first 2,000 tokens). Each token has a *weight*: 1 for punctuation,
+//! its first 2,000 tokens, found in its first 256 KiB). Each token has a *weight*: 1 for punctuation,
 //! 2 for everything else (words, numbers, tags/placeholders such as `<b>`,
 //! `%s`, `{0}`, URLs, symbols). Lengths are weighted: `n = Σ weight`.
 //!
@@ -97,9 +97,18 @@ pub fn ckey_string(norm: &str, kind: TokenKind) -> String {
         .unwrap_or_else(|| norm.to_string())
 }
 
-/// Tokenizes `s`, keeping at most [`MAX_TOKENS`] tokens.
+/// Bytes of a segment that are tokenized at most (far more than
+/// [`MAX_TOKENS`] tokens of real text; bounds the work for a 10 MB segment).
+pub const MAX_SCAN_BYTES: usize = 256 * 1024;
+
+/// Tokenizes `s` (its first [`MAX_SCAN_BYTES`] bytes), keeping at most
+/// [`MAX_TOKENS`] tokens.
 pub fn tokens(s: &str) -> Vec<Token> {
-    let mut t = text::tokenize(s);
+    let mut cut = s.len().min(MAX_SCAN_BYTES);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut t = text::tokenize(s.get(..cut).unwrap_or(""));
     t.truncate(MAX_TOKENS);
     t
 }
@@ -441,6 +450,14 @@ mod tests {
         let p = penalties(&qs, &us, &steps);
         let f = final_score(base, &p, q == u, false);
         (f, p, diff(&qs, &us, &steps))
+    }
+
+    #[test]
+    fn huge_segment_is_capped() {
+        let big = "احفظ الملف ".repeat(1_000_000);
+        let t = tokens(&big);
+        assert_eq!(t.len(), MAX_TOKENS);
+        assert_eq!(&big[t[1].start..t[1].end], "الملف");
     }
 
     #[test]

@@ -124,6 +124,13 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         cands.sort_unstable();
     }
     cands.dedup();
+    // Long queries: a map from stem key to group instead of a linear search.
+    let gmap: Option<HashMap<u32, usize>> = (g.len() > 16)
+        .then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
+    let find = |ck: u32| match &gmap {
+        Some(map) => map.get(&ck).copied(),
+        None => g.iter().position(|x| x.0 == ck),
+    };
     let mut counts = vec![0u32; g.len()];
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
@@ -140,7 +147,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             let mut overlap = 0u32;
             for &id in idx.side_ids(ord, side) {
                 let ck = idx.dict.entry(id).0;
-                if let Some(gi) = g.iter().position(|x| x.0 == ck) {
+                if let Some(gi) = find(ck) {
                     if counts[gi] < g[gi].1 {
                         counts[gi] += 1;
                         overlap += g[gi].2;
