@@ -11,6 +11,44 @@
 //! assert_eq!(toks[0].kind, TokenKind::Word);
 //! assert_eq!(&"وبالذكاء الاصطناعي"[toks[0].start..toks[0].end], "وبالذكاء");
 //! ```
+//!
+//! # What is handled
+//!
+//! * **Normalization** ([`normalize()`]): NFKC for Arabic presentation forms
+//!   only; tashkeel, tatweel and bidi/format controls removed; one fold
+//!   table ([`normalize::fold`]) for أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و,
+//!   ئ → ي, ی → ي, ک → ك, Arabic-Indic/Persian digits → ASCII, ٫ → `.`,
+//!   ٬ → `,`, ، ؛ ؟ → `, ; ?`, curly quotes and guillemets → `'`/`"`, dash
+//!   variants → `-`; lowercase. Idempotent, single pass, ASCII fast path.
+//! * **Tokens** ([`tokenize`]): byte and char spans, kinds Word / Number /
+//!   Punct / Tag / Url / Email / Symbol; placeholders and inline tags as one
+//!   token; mixed letters+digits (`H800`, `COVID-19`) are words; numbers
+//!   normalize to ASCII without group separators; hyphenated English words
+//!   are one token (see [`token`]).
+//! * **Arabic keys** ([`arabic`]): proclitics و ف ب ك ل ال لل and
+//!   combinations (minimum stem 2 letters after article forms, 3 after bare
+//!   proclitics and after suffixes); pronoun suffixes ه ها هم هما هن ك كم
+//!   كما كن ي نا; endings ة ات ان ين ون ية ي اً; ت→ة before pronouns. Every
+//!   analysis is only a candidate key: recognition is dictionary-guarded,
+//!   and the surface key is always kept (بكين still matches بكين/ببكين).
+//! * **Broken plurals**, three layers: term-base variants (termbase's job);
+//!   the lexicon `plurals.ar.tsv` (≥ 300 true broken plurals, [`plural`]);
+//!   the consonant-pattern fallback [`plural::pattern_singulars`], measured
+//!   and deliberately NOT used in [`word_keys`].
+//! * **English keys** ([`english`]): lowercase, possessive dropped, regular
+//!   and irregular plurals with guards for `news`, `series`, `-ss`, `-us`,
+//!   `-is`, `-ics`, acronyms (`AWS`, `iOS`; `GPUs` → `gpu`), capitalised
+//!   `Windows`; compounds meet through [`english::compound_key`].
+//! * **Sentences** ([`segment()`]): every newline splits; `. ! ? ؟ …` with
+//!   closing quotes/brackets; no split in numbers, versions, URLs, e-mails,
+//!   abbreviations, initials, mid-sentence ellipses.
+//!
+//! # What is not handled
+//!
+//! Verb morphology and the future prefix س; weak-root and hamza-seat changes
+//! under suffixes (ذكاؤه); broken plurals missing from the lexicon; English
+//! irregular verbs; sentence ends right after an abbreviation (`U.S. The`);
+//! languages other than Arabic and English get normalization only.
 
 pub mod arabic;
 pub mod english;
@@ -19,11 +57,13 @@ pub mod plural;
 pub mod segment;
 pub mod token;
 
+pub use arabic::{analyses, Analysis};
 pub use arabic::{term_key_ar, word_keys_ar};
-pub use english::{term_key_en, word_keys_en};
-pub use normalize::normalize;
+pub use english::{compound_key, term_key_en, word_keys_en};
+pub use normalize::{normalize, normalize_into};
+pub use plural::{pattern_singulars, plurals_of, singulars_of};
 pub use segment::{segment, Segment};
-pub use token::{tokenize, Token, TokenKind};
+pub use token::{tokenize, tokenize_into, Token, TokenKind};
 
 /// A language as far as analysis cares: the base subtag of a BCP-47 tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,5 +164,55 @@ pub fn script_lang(word: &str) -> Lang {
         Lang::Ar
     } else {
         Lang::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_from_tag() {
+        assert_eq!(Lang::from_tag("ar-SA"), Lang::Ar);
+        assert_eq!(Lang::from_tag("EN_us"), Lang::En);
+        assert_eq!(Lang::from_tag("fr"), Lang::Other);
+    }
+
+    #[test]
+    fn auto_keys_follow_script() {
+        assert_eq!(script_lang("وبالذكاء"), Lang::Ar);
+        assert_eq!(script_lang("GPUs"), Lang::En);
+        assert!(word_keys_auto("وبالذكاء").iter().any(|k| k.key == "ذكاء"));
+        assert!(word_keys_auto("GPUs").iter().any(|k| k.key == "gpu"));
+        assert_eq!(term_key_auto("الذكاء"), "ذكاء");
+        assert_eq!(term_key_auto("H800"), "h800");
+        let other = word_keys("Häuser", Lang::Other);
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].key, "häuser");
+    }
+
+    /// Term recognition over a real news sentence: token keys meet term keys.
+    #[test]
+    fn sentence_tokens_meet_term_keys() {
+        let s = "وتقول الشركة إنها دربت نموذجها بتكلفة تقارب 6 ملايين دولار فقط، مستخدمة 2000 وحدة معالجة رسومات من نوع Nvidia H800.";
+        let toks = tokenize(s);
+        let keys: Vec<Vec<WordKey>> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| word_keys_auto(t.text(s)))
+            .collect();
+        for term in ["نموذج", "شركة", "تكلفة", "H800", "Nvidia", "وحدة"] {
+            let k = term_key_auto(term);
+            assert!(
+                keys.iter().any(|ks| ks.iter().any(|w| w.key == k)),
+                "{term} ({k}) not found"
+            );
+        }
+        let numbers: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Number)
+            .map(|t| t.norm.as_str())
+            .collect();
+        assert_eq!(numbers, vec!["6", "2000"]);
     }
 }

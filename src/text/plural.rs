@@ -1,8 +1,331 @@
-//! Broken-plural lexicon (singular ↔ plural).
+//! Broken-plural lexicon (singular ↔ plural) and the guarded pattern
+//! fallback.
 //!
-//! STUB: the text-analysis work adds the lexicon data file and lookups.
+//! Arabic broken plurals change the word's inside (نموذج → نماذج), so no
+//! suffix rule finds their singular. Three layers handle them:
+//!
+//! 1. term-base variants: a term entry may list its plural (the term base's
+//!    business, not this module's);
+//! 2. this lexicon: `plurals.ar.tsv`, a hand-written list of true broken
+//!    plurals of technical and news vocabulary (`singular<TAB>plural`),
+//!    compiled in with `include_str!` and indexed on first use. Keys are
+//!    normalized ([`normalize`]), so hamza spellings don't matter;
+//! 3. [`pattern_singulars`]: a consonant-skeleton fallback for the common
+//!    plural patterns. It is NOT used by
+//!    [`word_keys_ar`](super::arabic::word_keys_ar): measured on real
+//!    dictionary words its precision is too low (see the function docs).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::arabic::light_stem;
+use super::normalize::normalize;
+
+/// The lexicon file (`singular<TAB>plural` per line, `#` comments).
+pub const LEXICON_TSV: &str = include_str!("plurals.ar.tsv");
+
+/// Both directions of the lexicon, normalized.
+struct Lexicon {
+    to_singular: HashMap<&'static str, Vec<&'static str>>,
+    to_plural: HashMap<&'static str, Vec<&'static str>>,
+}
+
+/// Normalized strings live as long as the program: the lexicon is built
+/// once, and `&'static` slices let callers keep keys without copying.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Parses the lexicon text into normalized `(singular, plural)` pairs;
+/// malformed lines (not exactly two non-empty fields) are skipped.
+pub fn parse_pairs(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (s, p) = (f.next()?.trim(), f.next()?.trim());
+            if s.is_empty() || p.is_empty() || f.next().is_some() {
+                return None;
+            }
+            Some((normalize(s), normalize(p)))
+        })
+        .collect()
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| {
+        let mut to_singular: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let mut to_plural: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let mut interned: HashMap<String, &'static str> = HashMap::new();
+        let mut intern = |s: String| -> &'static str {
+            if let Some(v) = interned.get(&s) {
+                return v;
+            }
+            let v = leak(s.clone());
+            interned.insert(s, v);
+            v
+        };
+        for (s, p) in parse_pairs(LEXICON_TSV) {
+            let (s, p) = (intern(s), intern(p));
+            let sing = to_singular.entry(p).or_default();
+            if !sing.contains(&s) {
+                sing.push(s);
+            }
+            let plur = to_plural.entry(s).or_default();
+            if !plur.contains(&p) {
+                plur.push(p);
+            }
+        }
+        Lexicon {
+            to_singular,
+            to_plural,
+        }
+    })
+}
 
 /// The singular(s) of a normalized broken plural, if the lexicon knows it.
-pub fn singulars_of(_plural_norm: &str) -> &'static [&'static str] {
-    &[]
+pub fn singulars_of(plural_norm: &str) -> &'static [&'static str] {
+    lexicon()
+        .to_singular
+        .get(plural_norm)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The broken plural(s) of a normalized singular, if the lexicon knows it.
+pub fn plurals_of(singular_norm: &str) -> &'static [&'static str] {
+    lexicon()
+        .to_plural
+        .get(singular_norm)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Number of distinct (singular, plural) pairs in the lexicon.
+pub fn lexicon_len() -> usize {
+    lexicon().to_plural.values().map(Vec::len).sum()
+}
+
+/// Candidate singular KEYS (light-stemmed like
+/// [`term_key_ar`](super::arabic::term_key_ar)) of a normalized word that has
+/// the shape of a common broken-plural pattern, from its consonant skeleton:
+///
+/// | pattern | shape (normalized) | singular candidates |
+/// |---|---|---|
+/// | أفعال | `اCCاC` | `CCC` |
+/// | فعائل | `CCايC` | `CCيCه`, `CCاCه`, `CCيC` |
+/// | مفاعل | `مCاCC` | `مCCC`, `مCCCه` |
+/// | مفاعيل | `مCاCيC` | `مCCوC`, `مCCاC` |
+/// | فواعل | `CواCC` | `CاCC`, `CاCCه` |
+/// | فعول | `CCوC` | `CCC` |
+///
+/// Not used by `word_keys_ar` by default: run
+/// `cargo test --lib text::plural::tests::pattern_precision -- --nocapture`
+/// for the measurement on real dictionary words; most words of these shapes
+/// are singulars (مقابل, حوار, اعلان, قانون…), so the candidates would mostly
+/// be noise. Callers that want the recall can add these keys themselves.
+pub fn pattern_singulars(norm: &str) -> Vec<String> {
+    let c: Vec<char> = norm.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |s: String| {
+        let k = light_stem(&s).to_string();
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    };
+    let cons = |x: char| x != 'ا' && x != 'و' && x != 'ي' && super::normalize::is_arabic_letter(x);
+    match c.as_slice() {
+        // أفعال: ا C C ا C
+        ['ا', c1, c2, 'ا', c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add([*c1, *c2, *c3].iter().collect());
+        }
+        // مفاعيل: م C ا C ي C
+        ['م', c1, 'ا', c2, 'ي', c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add(['م', *c1, *c2, 'و', *c3].iter().collect());
+            add(['م', *c1, *c2, 'ا', *c3].iter().collect());
+        }
+        // مفاعل: م C ا C C
+        ['م', c1, 'ا', c2, c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add(['م', *c1, *c2, *c3].iter().collect());
+            add(['م', *c1, *c2, *c3, 'ه'].iter().collect());
+        }
+        // فواعل: C و ا C C
+        [c1, 'و', 'ا', c2, c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add([*c1, 'ا', *c2, *c3].iter().collect());
+            add([*c1, 'ا', *c2, *c3, 'ه'].iter().collect());
+        }
+        // فعائل: C C ا ي C
+        [c1, c2, 'ا', 'ي', c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add([*c1, *c2, 'ي', *c3, 'ه'].iter().collect());
+            add([*c1, *c2, 'ا', *c3, 'ه'].iter().collect());
+            add([*c1, *c2, 'ي', *c3].iter().collect());
+        }
+        // فعول: C C و C
+        [c1, c2, 'و', c3] if cons(*c1) && cons(*c2) && cons(*c3) => {
+            add([*c1, *c2, *c3].iter().collect());
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn lexicon_parses_and_is_large() {
+        let pairs = parse_pairs(LEXICON_TSV);
+        let raw_lines = LEXICON_TSV
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .count();
+        assert_eq!(pairs.len(), raw_lines, "a data line failed to parse");
+        assert!(pairs.len() >= 300, "only {} pairs", pairs.len());
+        assert_eq!(lexicon_len(), pairs.len());
+    }
+
+    #[test]
+    fn lexicon_has_no_duplicates() {
+        let mut seen = HashSet::new();
+        for p in parse_pairs(LEXICON_TSV) {
+            assert!(seen.insert(p.clone()), "duplicate pair {p:?}");
+        }
+    }
+
+    #[test]
+    fn both_sides_normalize() {
+        for (s, p) in parse_pairs(LEXICON_TSV) {
+            for w in [&s, &p] {
+                assert!(
+                    w.chars().all(super::super::normalize::is_arabic_letter),
+                    "{w:?}"
+                );
+                assert_eq!(&normalize(w), w);
+            }
+            assert_ne!(s, p, "singular equals plural");
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        for (s, p) in parse_pairs(LEXICON_TSV) {
+            assert!(singulars_of(&p).contains(&s.as_str()), "{p} -> {s}");
+            assert!(plurals_of(&s).contains(&p.as_str()), "{s} -> {p}");
+        }
+    }
+
+    #[test]
+    fn known_pairs() {
+        let cases = [
+            ("نماذج", "نموذج"),
+            ("رقائق", "رقاقه"),
+            ("خوادم", "خادم"),
+            ("أجهزة", "جهاز"),
+            ("شرائح", "شريحه"),
+            ("مراكز", "مركز"),
+            ("حواسيب", "حاسوب"),
+            ("مواقع", "موقع"),
+        ];
+        for (pl, sing) in cases {
+            assert!(singulars_of(&normalize(pl)).contains(&sing), "{pl}");
+        }
+        let mut two = singulars_of("طرق").to_vec();
+        two.sort_unstable();
+        assert_eq!(two, vec!["طريق", "طريقه"]);
+        assert!(singulars_of("شركات").is_empty());
+        assert!(singulars_of("نموذج").is_empty());
+    }
+
+    #[test]
+    fn pattern_shapes() {
+        let cases = [
+            ("اقلام", "قلم"),
+            ("مصانع", "مصنع"),
+            ("مفاتيح", "مفتاح"),
+            ("مشاريع", "مشروع"),
+            ("خوادم", "خادم"),
+            ("شرايح", "شريح"),
+            ("رقايق", "رقاق"),
+            ("بنوك", "بنك"),
+        ];
+        for (pl, want) in cases {
+            let got = pattern_singulars(pl);
+            assert!(got.iter().any(|k| k == want), "{pl}: {got:?}");
+        }
+        assert!(pattern_singulars("ذكاء").is_empty());
+        assert!(pattern_singulars("نموذج").is_empty());
+    }
+
+    /// Precision of the pattern fallback on real words: the Arabic
+    /// single-word headwords of the FreeDict Arabic-English dictionary,
+    /// with "plural" judged from the English gloss (a regular English plural
+    /// `-s`, not `-ss`/`-us`/`-is`). Also the recall on the lexicon.
+    #[test]
+    fn pattern_precision() {
+        let mut lex_hit = 0usize;
+        let mut lex_total = 0usize;
+        for (s, p) in parse_pairs(LEXICON_TSV) {
+            let cands = pattern_singulars(&p);
+            if !cands.is_empty() {
+                lex_total += 1;
+                if cands.iter().any(|k| k == light_stem(&s)) {
+                    lex_hit += 1;
+                }
+            }
+        }
+        println!(
+            "pattern fallback on lexicon plurals: fires on {lex_total}/{}, right singular in {lex_hit}",
+            lexicon_len()
+        );
+        assert!(lex_hit * 10 >= lex_total * 8, "{lex_hit}/{lex_total}");
+
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/glossary/freedict-ara-eng.csv.gz"
+        );
+        let Ok(file) = std::fs::File::open(path) else {
+            println!("skipped: {path} absent");
+            return;
+        };
+        let mut text = String::new();
+        if std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+            .is_err()
+        {
+            println!("skipped: {path} unreadable");
+            return;
+        }
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let mut seen = HashSet::new();
+        let (mut fired, mut plural_gloss) = (0usize, 0usize);
+        for rec in rdr.records().flatten() {
+            let (Some(ar), Some(en)) = (rec.get(0), rec.get(1)) else {
+                continue;
+            };
+            let ar = normalize(ar);
+            if ar.contains(' ') || !seen.insert(ar.clone()) {
+                continue;
+            }
+            let ar = ar.strip_prefix("ال").unwrap_or(&ar).to_string();
+            if pattern_singulars(&ar).is_empty() {
+                continue;
+            }
+            fired += 1;
+            let en = en.trim().to_ascii_lowercase();
+            let last = en.split_whitespace().last().unwrap_or("");
+            if last.ends_with('s')
+                && !last.ends_with("ss")
+                && !last.ends_with("us")
+                && !last.ends_with("is")
+            {
+                plural_gloss += 1;
+            }
+        }
+        println!(
+            "pattern fallback on FreeDict headwords: fires on {fired}, plural gloss {plural_gloss} ({:.1}%)",
+            100.0 * plural_gloss as f64 / fired.max(1) as f64
+        );
+        assert!(fired > 0);
+    }
 }
