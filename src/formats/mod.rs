@@ -14,6 +14,7 @@
 
 pub mod decode;
 pub mod tmx;
+pub mod unit_delimited;
 
 pub use decode::{decoded_reader, Decoded};
 

@@ -11,6 +11,20 @@
 //! held any element also keeps its raw inner XML in `source_markup` /
 //! `target_markup`, which the writer puts back verbatim.
 //!
+//! Metadata: `creationdate`/`changedate` (`YYYYMMDDThhmmssZ`; a bad date is
+//! ignored) → `created`/`modified`, `creationid` → `created_by`, every
+//! `<prop type>` → `props` (in order; the source tuv's props and notes are
+//! appended after the tu's), `x-origin` → `origin`, `x-context` → `context`
+//! (else `x-context-pre` and `x-context-post`, joined by `\n` when both are
+//! present), `<note>` → `notes`. The draft's language tags are the tuvs'
+//! tags as written in the file.
+//!
+//! Row errors (unit skipped, reading goes on): `missing_language`,
+//! `empty_segment`, `unknown_entity`, `bad_reference`, `segment_too_large`,
+//! `unit_too_large`. Fatal: `not_tmx`, `malformed_xml` (also a truncated
+//! file), `dtd_not_allowed`, `xml_too_deep`, `invalid_encoding`,
+//! `read_error`.
+//!
 //! Safety: no entity expansion and no external fetch ever happens. A
 //! `DOCTYPE` with an internal subset (`[...]`, where `<!ENTITY` lives) is
 //! refused as `dtd_not_allowed`; the plain `<!DOCTYPE tmx SYSTEM
@@ -111,26 +125,33 @@ impl<R: Read> Counted<R> {
     /// Accounts for bytes leaving the buffer (parsed or swallowed).
     fn account(&mut self, from: usize, to: usize) {
         let chunk = &self.buf[from..to];
-        self.lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-        let mut rest = chunk;
-        loop {
-            match rest.iter().position(|&b| b == b'<') {
-                Some(i) => {
-                    if self.run + i as u64 > self.limit {
-                        self.oversize = true;
-                    }
-                    self.run = 0;
-                    rest = &rest[i + 1..];
+        self.lines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+        // Only the first `<` ends the run carried over from earlier chunks;
+        // runs between two `<` inside one chunk are shorter than the chunk.
+        match memchr::memchr(b'<', chunk) {
+            Some(first) => {
+                if self.run + first as u64 > self.limit {
+                    self.oversize = true;
                 }
-                None => {
-                    self.run += rest.len() as u64;
-                    if self.run > self.limit {
-                        self.oversize = true;
-                        self.skipping = true;
+                let last = memchr::memrchr(b'<', chunk).unwrap_or(first);
+                if self.limit < self.buf.len() as u64 {
+                    // Small limits (tests) need every run checked.
+                    let mut prev = first;
+                    for i in memchr::memchr_iter(b'<', &chunk[first + 1..]) {
+                        let pos = first + 1 + i;
+                        if (pos - prev - 1) as u64 > self.limit {
+                            self.oversize = true;
+                        }
+                        prev = pos;
                     }
-                    break;
                 }
+                self.run = (chunk.len() - last - 1) as u64;
             }
+            None => self.run += chunk.len() as u64,
+        }
+        if self.run > self.limit {
+            self.oversize = true;
+            self.skipping = true;
         }
     }
 }
@@ -175,7 +196,7 @@ impl<R: Read> BufRead for Counted<R> {
                 None => self.len,
             };
             let (from, to) = (self.pos, end);
-            self.lines += self.buf[from..to].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.lines += memchr::memchr_iter(b'\n', &self.buf[from..to]).count() as u64;
             self.pos = end;
             if !self.skipping {
                 self.run = 0;
@@ -345,7 +366,8 @@ fn base(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn parse_tmx_date(s: &str) -> Option<DateTime<Utc>> {
+/// Parses a TMX date (`20240131T235959Z`) or, failing that, RFC 3339.
+pub(super) fn parse_tmx_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     NaiveDateTime::parse_from_str(s, TMX_DATE)
         .map(|n| n.and_utc())
@@ -698,6 +720,13 @@ impl<'a> TmxReader<'a> {
                     let tu = e.into_owned();
                     return self.read_tu(&tu, buf).map(Some);
                 }
+                Event::Empty(e) if e.name().as_ref() == b"tu" => {
+                    return Ok(Some(Err(FormatError::row(
+                        "missing_language",
+                        "empty <tu/> has no <tuv>",
+                    )
+                    .at(Some(self.xml.line()), None))));
+                }
                 Event::Eof => {
                     if self.xml.depth > 0 {
                         return Err(self.xml.fatal(
@@ -733,7 +762,6 @@ impl<'a> TmxReader<'a> {
         let mut tuvs: Vec<Tuv> = Vec::new();
         let mut stack: Vec<Elem> = Vec::new();
         let mut capture = String::new();
-        let mut size = 0usize;
         loop {
             let (ev, oversize) = self.xml.next(buf)?;
             if oversize && spoiled.is_none() {
@@ -881,7 +909,7 @@ impl<'a> TmxReader<'a> {
                 }
             }
             if spoiled.is_none() {
-                size = tuvs.iter().map(|t| t.seg.size()).sum::<usize>() + capture.len();
+                let size = tuvs.iter().map(|t| t.seg.size()).sum::<usize>() + capture.len();
                 if size > MAX_UNIT_BYTES {
                     spoiled = Some((
                         "unit_too_large",
@@ -890,7 +918,6 @@ impl<'a> TmxReader<'a> {
                 }
             }
         }
-        let _ = size;
         let id = tuid.map(|t| format!(" (tuid {t})")).unwrap_or_default();
         if let Some((code, msg)) = spoiled {
             return Ok(Err(
@@ -1386,6 +1413,16 @@ mod tests {
 <tu tuid="a"><tuv xml:lang="en"><seg>&foo; file</seg></tuv><tuv xml:lang="ar"><seg>ملف</seg></tuv></tu>
 <tu tuid="b"><tuv xml:lang="en"><seg>files</seg></tuv><tuv xml:lang="ar"><seg>الملفات</seg></tuv></tu>
 </body></tmx>"#;
+        let items = read_all(
+            xml.replace("</body>", "<tu tuid=\"c\"/></body>").as_bytes(),
+            "en",
+            "ar",
+        );
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            items[2].as_ref().map_err(|e| e.code),
+            Err("missing_language")
+        );
         let items = read_all(xml.as_bytes(), "en", "ar");
         assert_eq!(items.len(), 2);
         let e = items[0].as_ref().expect_err("unknown entity");
@@ -1451,6 +1488,21 @@ mod tests {
     }
 
     #[test]
+    fn text_node_over_16_mib_is_a_row_error_with_the_real_limit() {
+        let big = "ملف ".repeat((MAX_TEXT_BYTES as usize) / 7 + 10);
+        assert!(big.len() as u64 > MAX_TEXT_BYTES);
+        let xml = format!(
+            "<tmx><body><tu><tuv xml:lang=\"en\"><seg>files</seg></tuv><tuv xml:lang=\"ar\"><seg>{big}</seg></tuv></tu>\
+             <tu><tuv xml:lang=\"en\"><seg>file</seg></tuv><tuv xml:lang=\"ar\"><seg>ملف</seg></tuv></tu></body></tmx>"
+        );
+        let items = read_all(xml.as_bytes(), "en", "ar");
+        assert_eq!(items.len(), 2);
+        let e = items[0].as_ref().expect_err("too large");
+        assert_eq!((e.code, e.fatal), ("segment_too_large", false));
+        assert_eq!(items[1].as_ref().map(|u| u.target.as_str()), Ok("ملف"));
+    }
+
+    #[test]
     fn literal_carriage_returns_are_normalised_but_char_refs_kept() {
         let xml = "<tmx><body><tu><tuv xml:lang=\"en\"><seg>a\r\nb\rc&#13;d</seg></tuv>\
                    <tuv xml:lang=\"ar\"><seg>أ</seg></tuv></tu></body></tmx>";
@@ -1459,6 +1511,27 @@ mod tests {
             items[0].as_ref().map(|u| u.source.as_str()),
             Ok("a\nb\nc\rd")
         );
+    }
+
+    #[test]
+    fn exact_tag_wins_context_pre_post_and_headerless_file() {
+        // No <header>, no <body>: the first <tu> comes straight under <tmx>.
+        let xml = "<tmx version=\"1.4\"><tu>\
+                   <prop type=\"x-context-pre\">قبل</prop><prop type=\"x-context-post\">بعد</prop>\
+                   <tuv xml:lang=\"ar-EG\"><seg>الملفات</seg></tuv>\
+                   <tuv xml:lang=\"en\"><seg>Files</seg></tuv>\
+                   <tuv xml:lang=\"ar\"><seg>ملفات</seg></tuv></tu>\
+                   <tu><prop type=\"x-context-post\">next</prop><tuv xml:lang=\"en\"><seg>a</seg></tuv>\
+                   <tuv xml:lang=\"ar\"><seg>أ</seg></tuv></tu></tmx>";
+        let reader = TmxReader::new(xml.as_bytes(), "en", "ar").expect("opens");
+        assert!(reader.header().is_none());
+        let items: Vec<_> = reader.collect();
+        assert_eq!(items.len(), 2, "{items:#?}");
+        let u = items[0].as_ref().expect("unit");
+        assert_eq!((u.target.as_str(), u.target_lang.as_str()), ("ملفات", "ar"));
+        assert_eq!(u.context.as_deref(), Some("قبل\nبعد"));
+        let u = items[1].as_ref().expect("unit");
+        assert_eq!(u.context.as_deref(), Some("next"));
     }
 
     #[test]
@@ -1630,5 +1703,257 @@ print(json.dumps([[u.source, u.target] for u in t.units]))
         let po = std::fs::read_to_string(&po).expect("po written");
         assert!(po.contains("msgstr \"بالإعدادات\""), "{po}");
         assert!(po.contains("msgid \"إعدادات\\tالطباعة\""), "{po}");
+    }
+
+    const REAL_TMX: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/tm/software-ui.en-ar.tmx.gz"
+    );
+    const REAL_TSV: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/tm/software-ui.en-ar.tsv.gz"
+    );
+
+    fn open_real(path: &str) -> Option<std::fs::File> {
+        match std::fs::File::open(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                println!("skipped: {path} not readable ({e})");
+                None
+            }
+        }
+    }
+
+    fn real_tmx() -> Option<TmxReader<'static>> {
+        open_real(REAL_TMX).map(|f| TmxReader::new(f, "en", "ar").expect("real TMX opens"))
+    }
+
+    fn real_tsv() -> Option<crate::formats::unit_delimited::UnitDelimitedReader<'static>> {
+        open_real(REAL_TSV).map(|f| {
+            crate::formats::unit_delimited::UnitDelimitedReader::new(f, b'\t', "en", "ar")
+                .expect("real TSV opens")
+        })
+    }
+
+    #[test]
+    fn real_tmx_first_5000_units() {
+        let Some(reader) = real_tmx() else { return };
+        let h = reader.header().cloned().expect("header");
+        assert_eq!(h.srclang.as_deref(), Some("en"));
+        assert_eq!(h.o_tmf.as_deref(), Some("gettext-mo"));
+        let units: Vec<UnitDraft> = reader
+            .take(5000)
+            .map(|r| r.expect("no errors in the real file"))
+            .collect();
+        assert_eq!(units.len(), 5000);
+        let u = &units[0];
+        assert_eq!(u.source, "  Edit this Command  ");
+        assert_eq!(u.target, " حرر هذا الأمر");
+        assert_eq!(u.origin.as_deref(), Some("4pane/4Pane"));
+        assert_eq!(
+            u.props,
+            vec![
+                ("x-origin".to_string(), "4pane/4Pane".to_string()),
+                ("x-origin-count".to_string(), "1".to_string()),
+            ]
+        );
+        assert_eq!(
+            (u.source_lang.as_str(), u.target_lang.as_str()),
+            ("en", "ar")
+        );
+        // Escaped UI markup is text, never inline markup.
+        assert!(units.iter().all(|u| u.source_markup.is_none()));
+        assert_eq!(units[6].target, "&حول 4جزء");
+        // Export and re-import: the same units come back.
+        let stored: Vec<TranslationUnit> = units
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut u = unit(i as u64 + 1, &d.source, &d.target);
+                u.origin = d.origin.clone();
+                u.props = d.props.clone();
+                u
+            })
+            .collect();
+        let bytes = write_tmx(&stored);
+        let back: Vec<UnitDraft> = read_all(&bytes, "en", "ar")
+            .into_iter()
+            .map(|r| r.expect("re-import"))
+            .collect();
+        let want: Vec<UnitDraft> = stored.iter().map(to_draft).collect();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn real_tmx_and_tsv_agree_on_first_1000() {
+        let (Some(tmx), Some(tsv)) = (real_tmx(), real_tsv()) else {
+            return;
+        };
+        let a: Vec<(String, String)> = tmx
+            .take(1000)
+            .map(|r| r.map(|u| (u.source, u.target)).expect("tmx unit"))
+            .collect();
+        let b: Vec<(String, String)> = tsv
+            .take(1000)
+            .map(|r| r.map(|u| (u.source, u.target)).expect("tsv unit"))
+            .collect();
+        assert_eq!(a.len(), 1000);
+        assert_eq!(a, b);
+    }
+
+    /// Counts `<tu ` occurrences in the decompressed file (what `zcat | grep
+    /// -c '<tu '` counts: one unit per line).
+    fn count_tu_tags(path: &str) -> usize {
+        let f = std::fs::File::open(path).expect("open");
+        let r = io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+        r.split(b'\n')
+            .map(|l| l.expect("line"))
+            .filter(|l| l.windows(4).any(|w| w == b"<tu "))
+            .count()
+    }
+
+    /// CPU seconds used by this thread so far (Linux `/proc`, USER_HZ = 100),
+    /// so the figures mean something on a machine shared by many builds.
+    fn thread_cpu_secs() -> f64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<f64> = rest
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        f.iter().sum::<f64>() / 100.0
+    }
+
+    /// Reads both real files completely; prints units/s (run with
+    /// `cargo test --release --lib formats::tmx -- --ignored --nocapture`).
+    #[test]
+    #[ignore = "reads 2 x 198k units; slow in debug"]
+    fn real_files_read_completely() {
+        let (Some(tmx), Some(tsv)) = (real_tmx(), real_tsv()) else {
+            return;
+        };
+        let (started, cpu) = (std::time::Instant::now(), thread_cpu_secs());
+        let (mut ok, mut errors) = (0usize, Vec::new());
+        let mut pairs = Vec::with_capacity(200_000);
+        for r in tmx {
+            match r {
+                Ok(u) => {
+                    ok += 1;
+                    pairs.push((u.source, u.target));
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        let (t_tmx, c_tmx) = (started.elapsed().as_secs_f64(), thread_cpu_secs() - cpu);
+        println!(
+            "TMX: {ok} units, {t_tmx:.2} s wall = {:.0} units/s, {c_tmx:.2} s CPU = {:.0} units/s",
+            ok as f64 / t_tmx,
+            ok as f64 / c_tmx.max(0.01)
+        );
+        assert!(errors.is_empty(), "{:?}", &errors[..errors.len().min(5)]);
+        let (started, cpu) = (std::time::Instant::now(), thread_cpu_secs());
+        let (mut tsv_ok, mut same) = (0usize, 0usize);
+        for (i, r) in tsv.enumerate() {
+            let u = r.expect("no TSV errors");
+            tsv_ok += 1;
+            if pairs
+                .get(i)
+                .is_some_and(|(s, t)| *s == u.source && *t == u.target)
+            {
+                same += 1;
+            }
+        }
+        let (t_tsv, c_tsv) = (started.elapsed().as_secs_f64(), thread_cpu_secs() - cpu);
+        println!(
+            "TSV: {tsv_ok} units, {t_tsv:.2} s wall = {:.0} units/s, {c_tsv:.2} s CPU = {:.0} units/s",
+            tsv_ok as f64 / t_tsv,
+            tsv_ok as f64 / c_tsv.max(0.01)
+        );
+        assert_eq!(ok, count_tu_tags(REAL_TMX));
+        assert_eq!(tsv_ok, ok);
+        assert_eq!(
+            same, ok,
+            "TMX and TSV give the same pairs in the same order"
+        );
+    }
+
+    mod prop {
+        use super::*;
+        use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
+        use proptest::prelude::*;
+
+        /// Arabic (with harakat and hamza forms), Latin, spaces, line breaks,
+        /// TAB, markup characters, quotes, backslash and comma.
+        const TEXT: &str = "[a-zA-Z0-9ءآأإابةتثجحخدذرسشصضطظعغفقكلمنهوىيًٌٍَُِّـ <>&\n\r\t\"\\\\,;]{1,40}";
+        const META: &str = "[a-zA-Zء-ي /<>&\"]{1,20}";
+
+        fn arb_unit() -> impl Strategy<Value = TranslationUnit> {
+            (
+                (TEXT, TEXT, 0i64..4_000_000_000, 0i64..4_000_000_000),
+                (
+                    proptest::option::of(META),
+                    proptest::option::of(META),
+                    proptest::option::of(META),
+                ),
+                proptest::collection::vec(("x-[a-z]{1,8}", META), 0..3),
+                proptest::collection::vec(TEXT, 0..2),
+            )
+                .prop_map(
+                    |((source, target, c, m), (context, origin, by), extra, notes)| {
+                        let mut u = unit(7, &source, &target);
+                        u.created = DateTime::from_timestamp(c, 0).unwrap_or_default();
+                        u.modified = DateTime::from_timestamp(m, 0).unwrap_or_default();
+                        u.created_by = by;
+                        // As an import leaves them: origin/context props first.
+                        if let Some(o) = &origin {
+                            u.props.push(("x-origin".to_string(), o.clone()));
+                        }
+                        if let Some(x) = &context {
+                            u.props.push(("x-context".to_string(), x.clone()));
+                        }
+                        u.props.extend(extra.into_iter().filter(|(k, _)| {
+                            !k.starts_with("x-origin") && !k.starts_with("x-context")
+                        }));
+                        u.origin = origin;
+                        u.context = context;
+                        u.notes = notes;
+                        u
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn tmx_round_trip(units in proptest::collection::vec(arb_unit(), 1..6)) {
+                let bytes = write_tmx(&units);
+                let back: Vec<_> = TmxReader::new(&bytes[..], "en", "ar")
+                    .expect("opens")
+                    .collect::<Result<_, _>>()
+                    .expect("no errors");
+                let want: Vec<_> = units.iter().map(to_draft).collect();
+                prop_assert_eq!(back, want);
+            }
+
+            #[test]
+            fn delimited_round_trip(units in proptest::collection::vec(arb_unit(), 1..6), csv in any::<bool>()) {
+                let delimiter = if csv { b',' } else { b'\t' };
+                let mut bytes = Vec::new();
+                write_units_delimited(&mut bytes, delimiter, units.clone()).expect("write");
+                let back: Vec<UnitDraft> = UnitDelimitedReader::new(&bytes[..], delimiter, "en", "ar")
+                    .expect("opens")
+                    .collect::<Result<_, _>>()
+                    .expect("no errors");
+                prop_assert_eq!(back.len(), units.len());
+                for (u, d) in units.iter().zip(&back) {
+                    prop_assert_eq!((&d.source, &d.target), (&u.source, &u.target));
+                    prop_assert_eq!((&d.context, &d.origin), (&u.context, &u.origin));
+                    prop_assert_eq!((&d.created_by, d.created), (&u.created_by, Some(u.created)));
+                }
+            }
+        }
     }
 }
