@@ -59,8 +59,21 @@ fn read_rows(path: &str, max: usize) -> Option<Vec<(String, String)>> {
 }
 
 fn synthetic(n: usize) -> Vec<(String, String)> {
-    let en = ["open", "save", "the", "file", "folder", "close", "new", "window", "print", "settings"];
-    let ar = ["افتح", "احفظ", "الملف", "المجلد", "أغلق", "جديد", "النافذة", "اطبع", "الإعدادات", "والملف"];
+    let en = [
+        "open", "save", "the", "file", "folder", "close", "new", "window", "print", "settings",
+    ];
+    let ar = [
+        "افتح",
+        "احفظ",
+        "الملف",
+        "المجلد",
+        "أغلق",
+        "جديد",
+        "النافذة",
+        "اطبع",
+        "الإعدادات",
+        "والملف",
+    ];
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = || {
         x ^= x << 13;
@@ -73,7 +86,10 @@ fn synthetic(n: usize) -> Vec<(String, String)> {
             let len = 2 + (next() % 8) as usize;
             let s: Vec<&str> = (0..len).map(|_| en[(next() % 10) as usize]).collect();
             let t: Vec<&str> = (0..len).map(|_| ar[(next() % 10) as usize]).collect();
-            (format!("{} {i}", s.join(" ")), format!("{} {i}", t.join(" ")))
+            (
+                format!("{} {i}", s.join(" ")),
+                format!("{} {i}", t.join(" ")),
+            )
         })
         .collect()
 }
@@ -90,9 +106,11 @@ fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -128,7 +146,11 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
     let mut hits = 0usize;
     for (q, lang) in qs {
         let t = Instant::now();
-        hits += usize::from(m.search("tm", &query(q, lang)).map(|v| !v.is_empty()).unwrap_or(false));
+        hits += usize::from(
+            m.search("tm", &query(q, lang))
+                .map(|v| !v.is_empty())
+                .unwrap_or(false),
+        );
         lat.push(t.elapsed());
     }
     let total = start.elapsed().as_secs_f64();
@@ -145,7 +167,10 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
 
 fn main() {
     let corpus_env = std::env::var("MEMORY_BENCH_CORPUS").ok();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tm/software-ui.en-ar.tsv.gz");
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/tm/software-ui.en-ar.tsv.gz"
+    );
     let (rows, held) = match corpus_env.as_deref().and_then(|p| read_rows(p, usize::MAX)) {
         Some(r) => (r, Vec::new()),
         None => match read_rows(data, 101_000) {
@@ -165,7 +190,10 @@ fn main() {
 
     // Queries.
     let mut qs: Vec<(String, &'static str)> = Vec::new();
-    for (var, lang) in [("MEMORY_BENCH_QUERIES_EN", "en"), ("MEMORY_BENCH_QUERIES_AR", "ar")] {
+    for (var, lang) in [
+        ("MEMORY_BENCH_QUERIES_EN", "en"),
+        ("MEMORY_BENCH_QUERIES_AR", "ar"),
+    ] {
         if let Some(r) = std::env::var(var).ok().and_then(|p| read_rows(&p, 2000)) {
             // read_rows yields (col0, col1): col0 is the query.
             qs.extend(r.into_iter().map(|(q, _)| (q, lang)));
@@ -176,7 +204,11 @@ fn main() {
             let (text, lang) = if i % 2 == 0 { (s, "en") } else { (t, "ar") };
             // Edit: drop the last word when there are several.
             let words: Vec<&str> = text.split_whitespace().collect();
-            let q = if words.len() > 2 { words[..words.len() - 1].join(" ") } else { text.clone() };
+            let q = if words.len() > 2 {
+                words[..words.len() - 1].join(" ")
+            } else {
+                text.clone()
+            };
             if !q.trim().is_empty() {
                 qs.push((q, lang));
             }
@@ -270,8 +302,18 @@ fn main() {
     );
 
     let mut c = Criterion::default().configure_from_args().sample_size(20);
-    let en: Vec<_> = qs.iter().filter(|q| q.1 == "en").take(50).cloned().collect();
-    let ar: Vec<_> = qs.iter().filter(|q| q.1 == "ar").take(50).cloned().collect();
+    let en: Vec<_> = qs
+        .iter()
+        .filter(|q| q.1 == "en")
+        .take(50)
+        .cloned()
+        .collect();
+    let ar: Vec<_> = qs
+        .iter()
+        .filter(|q| q.1 == "ar")
+        .take(50)
+        .cloned()
+        .collect();
     for (name, set) in [("search_50_en", en), ("search_50_ar", ar)] {
         c.bench_function(name, |b| {
             b.iter(|| {

@@ -39,7 +39,7 @@
 //! * `Save the file` vs `save the file` (case only) → 99;
 //! * 10 words, one replaced by another word → 90;
 //! * `Delete 3 files now please` vs `Delete 5 files now please` → 80 − 2 = 78;
-//! * `احفظ الملف` vs `احفظ ملف` (clitic only) → 75 (a full substitution
+//! * `احفظ الملف` vs `احفظ والملف` or `احفظ ملف` (clitic only) → 75 (a full substitution
 //!   would give 50).
 //!
 //! # Why the index filter is lossless
@@ -83,16 +83,20 @@ pub fn token_weight(kind: TokenKind) -> u8 {
     }
 }
 
-/// The stem key string of a token: for words the most reduced clitic or
+/// The stem key string of a token: for words the shortest clitic or
 /// inflection key of [`text::word_keys_auto`] (never the lexicon plural),
 /// for every other token its normalized text.
 pub fn ckey_string(norm: &str, kind: TokenKind) -> String {
     if kind != TokenKind::Word {
         return norm.to_string();
     }
+    // The shortest clitic/inflection key is the most reduced analysis, the
+    // one variants of a word share (وبالمكتبة, المكتبة, مكتبة → مكتب);
+    // keys under 2 letters are too ambiguous to equate words.
     text::word_keys_auto(norm)
         .into_iter()
-        .rfind(|k| k.kind <= KeyKind::Inflected && !k.key.is_empty())
+        .filter(|k| k.kind <= KeyKind::Inflected && k.key.chars().count() >= 2)
+        .min_by_key(|k| k.key.chars().count())
         .map(|k| k.key)
         .unwrap_or_else(|| norm.to_string())
 }
@@ -512,6 +516,8 @@ mod tests {
         let (clitic, _, d) = score("احفظ الملف", "احفظ ملف");
         let (full, _, _) = score("احفظ الملف", "احفظ الصورة");
         assert_eq!(clitic, 75);
+        assert_eq!(score("احفظ الملف", "احفظ والملف").0, 75);
+        assert_eq!(score("save the file", "save the files").0, 83);
         assert_eq!(full, 50);
         assert_eq!(d[0].op, "equal");
         assert_eq!(d[0].query, "احفظ");

@@ -125,8 +125,8 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
     }
     cands.dedup();
     // Long queries: a map from stem key to group instead of a linear search.
-    let gmap: Option<HashMap<u32, usize>> = (g.len() > 16)
-        .then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
+    let gmap: Option<HashMap<u32, usize>> =
+        (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
     let find = |ck: u32| match &gmap {
         Some(map) => map.get(&ck).copied(),
         None => g.iter().position(|x| x.0 == ck),
