@@ -107,8 +107,10 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         for ords in sidx.by_len.range(..=hi).map(|(_, v)| v) {
             cands.extend_from_slice(ords);
         }
+        cands.sort_unstable();
     } else {
         let df = |ck: u32| sidx.postings.get(ck as usize).map_or(0, Vec::len);
+        let mut seen = vec![0u64; idx.units.len() / 64 + 1];
         let mut order: Vec<&Group> = g.iter().collect();
         order.sort_by_key(|x| df(x.0));
         let mut rest: u32 = g.iter().map(|x| x.1 * x.2).sum();
@@ -118,10 +120,19 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             }
             rest -= x.1 * x.2;
             if let Some(p) = sidx.postings.get(x.0 as usize) {
-                cands.extend_from_slice(p);
+                // A bitmap instead of sort + dedup: long postings lists of
+                // frequent keys would otherwise dominate the query.
+                for &ord in p {
+                    let (w, b) = ((ord / 64) as usize, ord % 64);
+                    if let Some(word) = seen.get_mut(w) {
+                        if *word & (1 << b) == 0 {
+                            *word |= 1 << b;
+                            cands.push(ord);
+                        }
+                    }
+                }
             }
         }
-        cands.sort_unstable();
     }
     cands.dedup();
     // Long queries: a map from stem key to group instead of a linear search.
