@@ -48,6 +48,7 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
 
 use super::model::{ImportReport, TranslationUnit, UnitDraft};
 use super::{poisoned, prepare_draft, write_units, Error, Memories, Memory, Result};
+use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -75,10 +76,12 @@ fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Draf
         Format::Tmx => Ok(Box::new(
             TmxReader::new(f, src, tgt).map_err(Error::Format)?,
         )),
-        Format::Tsv | Format::Csv => Err(Error::invalid(
-            "format",
-            "tsv/csv memory import is not available in this build",
-        )),
+        Format::Tsv | Format::Csv => {
+            let delim = if format == Format::Tsv { b'\t' } else { b',' };
+            Ok(Box::new(
+                UnitDelimitedReader::new(f, delim, src, tgt).map_err(Error::Format)?,
+            ))
+        }
         Format::Tbx => Err(Error::invalid(
             "format",
             "tbx is a term-base format; use tmx, tsv or csv for memories",
@@ -195,7 +198,27 @@ impl Memories {
                 w.finish()?;
                 Ok(())
             }
-            _ => Err(Error::invalid("format", "export supports tmx")),
+            Format::Tsv => {
+                // The writer takes plain units: stop at the first storage
+                // error and report it after the writer returns.
+                let mut failure = None;
+                let units = m.tree.scan_prefix(b"u/").map_while(|r| {
+                    let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
+                    match decoded {
+                        Ok(u) => Some(u),
+                        Err(e) => {
+                            failure = Some(e);
+                            None
+                        }
+                    }
+                });
+                write_units_delimited(&mut *out, b'\t', units)?;
+                match failure {
+                    Some(e) => Err(e.into()),
+                    None => Ok(()),
+                }
+            }
+            _ => Err(Error::invalid("format", "export supports tmx and tsv")),
         }
     }
 }
@@ -361,6 +384,41 @@ mod tests {
         assert!(back
             .props
             .contains(&("x-project".to_string(), "gedit".to_string())));
+    }
+
+    #[test]
+    fn tsv_export_reimports_and_bad_rows_are_reported() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        m.add_units(
+            "tm",
+            vec![
+                draft("Open\tfile", "افتح\tالملف"),
+                draft("Save as…\nnew", "احفظ باسم…\nجديد"),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        m.export("tm", Format::Tsv, &mut out).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tsv");
+        std::fs::write(&p, &out).unwrap();
+        let (_s2, m2) = mems();
+        m2.create("tm", "en", "ar", None).unwrap();
+        let r = m2.import_file("tm", &p, None, false, &mut |_| {}).unwrap();
+        assert_eq!(r.units_added, 2, "{r:?}");
+        assert_eq!(all_units(&m2), all_units(&m));
+        let csv = dir.path().join("x.csv");
+        std::fs::write(&csv, "en,ar\nFile,ملف\n,فارغ\n\"Open, now\",افتح الآن\n").unwrap();
+        let r = m2
+            .import_file("tm", &csv, Some(Format::Csv), false, &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (r.units_added, r.units_skipped, r.errors_total),
+            (2, 1, 1),
+            "{r:?}"
+        );
+        assert_eq!(r.errors.len(), 1);
     }
 
     #[test]

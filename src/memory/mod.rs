@@ -391,15 +391,21 @@ fn unit_from_draft(
 
 /// Tokenizes and indexes `unit` in memory and queues its keys in `batch`.
 fn stage_new_unit(idx: &mut Index, batch: &mut Batch, unit: &TranslationUnit) -> Result<()> {
+    let toks = (score::tokens(&unit.source), score::tokens(&unit.target));
+    stage_tokenized(idx, batch, unit, toks)
+}
+
+/// [`stage_new_unit`] with the tokens already computed (imports tokenize in
+/// parallel before taking the index lock).
+fn stage_tokenized(
+    idx: &mut Index,
+    batch: &mut Batch,
+    unit: &TranslationUnit,
+    toks: (Vec<crate::text::Token>, Vec<crate::text::Token>),
+) -> Result<()> {
     let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
-    let src: Vec<u32> = score::tokens(&unit.source)
-        .iter()
-        .map(|t| idx.dict.intern(t).id)
-        .collect();
-    let tgt: Vec<u32> = score::tokens(&unit.target)
-        .iter()
-        .map(|t| idx.dict.intern(t).id)
-        .collect();
+    let src: Vec<u32> = toks.0.iter().map(|t| idx.dict.intern(t).id).collect();
+    let tgt: Vec<u32> = toks.1.iter().map(|t| idx.dict.intern(t).id).collect();
     let modified = micros(unit.modified);
     batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
     batch.insert(
@@ -436,12 +442,19 @@ pub(crate) fn write_units(
     now: DateTime<Utc>,
     end_journal: Option<&[u8]>,
 ) -> Result<AddReport> {
+    // Tokenizing is the costly part of a write and needs no lock: do it on
+    // all cores first.
+    use rayon::prelude::*;
+    let mut toks: Vec<Option<_>> = drafts
+        .par_iter()
+        .map(|d| Some((score::tokens(&d.source), score::tokens(&d.target))))
+        .collect();
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
     let mut batch = Batch::new();
     let mut pending: HashMap<u64, TranslationUnit> = HashMap::new();
     let mut report = AddReport::default();
-    for d in drafts {
+    for (i, d) in drafts.into_iter().enumerate() {
         let hash = dedup_hash(&d.source, &d.target, d.context.as_deref());
         let mut existing = None;
         for ord in idx.with_hash(hash) {
@@ -474,7 +487,10 @@ pub(crate) fn write_units(
             let id = meta.next_id;
             meta.next_id += 1;
             let unit = unit_from_draft(id, d, None, now);
-            stage_new_unit(&mut idx, &mut batch, &unit)?;
+            match toks.get_mut(i).and_then(Option::take) {
+                Some(t) => stage_tokenized(&mut idx, &mut batch, &unit, t)?,
+                None => stage_new_unit(&mut idx, &mut batch, &unit)?,
+            }
             report.ids.push(id);
             report.added += 1;
             pending.insert(id, unit);

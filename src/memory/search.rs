@@ -107,8 +107,10 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         for ords in sidx.by_len.range(..=hi).map(|(_, v)| v) {
             cands.extend_from_slice(ords);
         }
+        cands.sort_unstable();
     } else {
         let df = |ck: u32| sidx.postings.get(ck as usize).map_or(0, Vec::len);
+        let mut seen = vec![0u64; idx.units.len() / 64 + 1];
         let mut order: Vec<&Group> = g.iter().collect();
         order.sort_by_key(|x| df(x.0));
         let mut rest: u32 = g.iter().map(|x| x.1 * x.2).sum();
@@ -118,12 +120,28 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             }
             rest -= x.1 * x.2;
             if let Some(p) = sidx.postings.get(x.0 as usize) {
-                cands.extend_from_slice(p);
+                // A bitmap instead of sort + dedup: long postings lists of
+                // frequent keys would otherwise dominate the query.
+                for &ord in p {
+                    let (w, b) = ((ord / 64) as usize, ord % 64);
+                    if let Some(word) = seen.get_mut(w) {
+                        if *word & (1 << b) == 0 {
+                            *word |= 1 << b;
+                            cands.push(ord);
+                        }
+                    }
+                }
             }
         }
-        cands.sort_unstable();
     }
     cands.dedup();
+    // Long queries: a map from stem key to group instead of a linear search.
+    let gmap: Option<HashMap<u32, usize>> =
+        (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
+    let find = |ck: u32| match &gmap {
+        Some(map) => map.get(&ck).copied(),
+        None => g.iter().position(|x| x.0 == ck),
+    };
     let mut counts = vec![0u32; g.len()];
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
@@ -140,7 +158,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             let mut overlap = 0u32;
             for &id in idx.side_ids(ord, side) {
                 let ck = idx.dict.entry(id).0;
-                if let Some(gi) = g.iter().position(|x| x.0 == ck) {
+                if let Some(gi) = find(ck) {
                     if counts[gi] < g[gi].1 {
                         counts[gi] += 1;
                         overlap += g[gi].2;
@@ -341,7 +359,8 @@ fn rank(
     };
     let upper = |base: u32| if base == 100 { 101 } else { base };
     cands.sort_by_key(|&(ord, base)| key(ord, upper(base)));
-    let mut results: Vec<((Reverse<u32>, Reverse<i64>, u64), FuzzyMatch)> = Vec::new();
+    type RankKey = (Reverse<u32>, Reverse<i64>, u64);
+    let mut results: Vec<(RankKey, FuzzyMatch)> = Vec::new();
     let qside = Side {
         text: &q.text,
         tokens: qtokens,
