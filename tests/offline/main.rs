@@ -1,5 +1,6 @@
 //! Tests that need no HTTP server: spec drift, layering, seed glossary,
 //! process-level durability.
 
+mod durability;
 mod layering;
 mod openapi_golden;
