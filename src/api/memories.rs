@@ -337,6 +337,19 @@ pub async fn delete_unit(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// `min_score` as an integer threshold: a fraction rounds up (scores are
+/// integers), outside 0–101 (or not finite) is a 422.
+fn min_score_of(v: Option<f64>) -> Result<u32, ApiError> {
+    let v = v.unwrap_or(70.0);
+    if !v.is_finite() || !(0.0..=101.0).contains(&v) {
+        return Err(ApiError::invalid_field(
+            "min_score",
+            format!("min_score must be between 0 and 101, got {v}"),
+        ));
+    }
+    Ok(v.ceil() as u32)
+}
+
 fn bounded(
     field: &'static str,
     v: Option<i64>,
@@ -378,7 +391,7 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     checked_name(&tm)?;
     let b = body.into_inner();
-    let min_score = bounded("min_score", b.min_score, 70, 0, 101)? as u32;
+    let min_score = min_score_of(b.min_score)?;
     let limit = bounded("limit", b.limit, 5, 1, 100)? as usize;
     let (texts, batch) = match (b.text, b.segments) {
         (Some(t), None) => (vec![t], false),
