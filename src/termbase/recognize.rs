@@ -688,15 +688,16 @@ fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
             }
             j += 1;
         }
-        // Skip everything that starts inside the chosen span.
+        // Skip everything that starts inside the chosen span; only what
+        // also ends inside it is nested (the rest overlaps and is dropped).
         while j < cands.len() && cands[j].first <= last {
-            nested.push(cands[j].clone());
+            if cands[j].last <= last {
+                nested.push(cands[j].clone());
+            }
             j += 1;
         }
         i = j;
     }
-    // Only candidates fully inside a top hit count as nested.
-    nested.retain(|n| top.iter().any(|t| t.first <= n.first && n.last <= t.last));
     (top, nested)
 }
 
