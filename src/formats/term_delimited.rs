@@ -21,6 +21,7 @@
 //! * any other column is kept in the concept note as a `column: value` line
 //!   and reported once as an `unknown_column` warning.
 //!
+//! Values are trimmed of surrounding whitespace; empty cells are absent.
 //! CSV follows RFC 4180 (quotes, doubled quotes, quoted line breaks). TSV
 //! uses no quoting; instead `\t`, `\n`, `\r` and `\\` escapes are decoded
 //! in every field (an unknown escape is kept as written).
@@ -37,14 +38,16 @@
 //! Not representable (the writer's known losses): per-term notes, variants
 //! of other than the first term of a language, a `pos` that differs
 //! between terms of one concept (the first term's is written), and `|`
-//! inside terms/variants/context words (written as `¦`).
+//! inside terms/variants/context words (written as `¦`). Language columns
+//! are matched to `Concept::terms` keys exactly, so pass canonical tags
+//! (`en-US`), as the reader produces them. Cells are not protected against
+//! spreadsheet formula injection (`=`, `+`, `@` prefixes are written as is).
 
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
-use std::cell::Cell;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::rc::Rc;
 
 /// Longest accepted term, in characters.
 pub const MAX_TERM_CHARS: usize = 1000;
@@ -76,8 +79,6 @@ pub struct TermDelimitedReader<'a> {
     records: csv::Reader<CappedReader<Box<dyn io::BufRead + 'a>>>,
     record: csv::StringRecord,
     columns: Vec<Column>,
-    /// Shared with the [`CappedReader`]: byte offset it may not read past.
-    limit: Rc<Cell<u64>>,
     tsv: bool,
     warnings: Vec<FormatError>,
     line: u64,
@@ -90,11 +91,12 @@ impl<'a> TermDelimitedReader<'a> {
     /// backslash escapes), anything else is CSV-like with that delimiter.
     pub fn new(input: impl Read + 'a, delimiter: u8) -> Result<Self, FormatError> {
         let (decoded, _) = decoded_reader(input)?;
-        let limit = Rc::new(Cell::new(MAX_ROW_BYTES));
         let capped = CappedReader {
             inner: decoded,
             read: 0,
-            limit: Rc::clone(&limit),
+            limit: MAX_ROW_BYTES,
+            newlines: VecDeque::new(),
+            lines_before: 0,
         };
         let tsv = delimiter == b'\t';
         let records = csv::ReaderBuilder::new()
@@ -107,7 +109,6 @@ impl<'a> TermDelimitedReader<'a> {
             records,
             record: csv::StringRecord::new(),
             columns: Vec::new(),
-            limit,
             tsv,
             warnings: Vec::new(),
             line: 0,
@@ -143,18 +144,28 @@ impl<'a> TermDelimitedReader<'a> {
 
     /// Reads the next record into `self.record`; `Ok(false)` at the end.
     fn read_record(&mut self) -> Result<bool, FormatError> {
-        let more = self.records.read_record(&mut self.record).map_err(|e| {
-            let line = e.position().map(|p| p.line()).or(Some(self.line + 1));
-            csv_error(e).at(line, None)
-        })?;
+        let result = self.records.read_record(&mut self.record);
+        let more = match result {
+            Ok(more) => more,
+            Err(e) => {
+                let line = match e.position() {
+                    Some(p) => self.records.get_mut().line_at(p.byte()),
+                    None => self.line + 1,
+                };
+                return Err(csv_error(e).at(Some(line), None));
+            }
+        };
         if !more {
             return Ok(false);
         }
-        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+        // csv-core does not count line breaks inside quoted fields, so lines
+        // come from the byte offset of the record start instead.
+        let start = self.record.position().map_or(0, |p| p.byte());
+        self.line = self.records.get_mut().line_at(start);
         // The record that just ended may have used most of the budget; the
         // next one starts here.
-        self.limit
-            .set(self.records.position().byte() + MAX_ROW_BYTES);
+        let next = self.records.position().byte();
+        self.records.get_mut().limit = next + MAX_ROW_BYTES;
         if self.record.len() > MAX_FIELDS {
             return Err(FormatError::fatal(
                 "too_many_columns",
@@ -354,43 +365,75 @@ fn csv_error(e: csv::Error) -> FormatError {
 }
 
 /// Refuses to read more than `limit` bytes into the input, so one record
-/// cannot grow the csv crate's buffer without bound.
+/// cannot grow the csv crate's buffer without bound; remembers where the
+/// line breaks are so that a record's byte offset gives its line.
 struct CappedReader<R> {
     inner: R,
     read: u64,
-    limit: Rc<Cell<u64>>,
+    limit: u64,
+    /// Offsets of line breaks read but not yet before a queried offset.
+    newlines: VecDeque<u64>,
+    /// Line breaks before the last queried offset.
+    lines_before: u64,
+}
+
+impl<R> CappedReader<R> {
+    /// 1-based line of a record starting at byte `offset`; offsets must
+    /// not decrease between calls (record starts do not), which keeps
+    /// `newlines` short: it only holds the breaks between the current record
+    /// and the read-ahead. A break AT `offset` counts as before it: after
+    /// `\r\n` csv reports the record start at the `\n`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&nl| nl <= offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        self.lines_before + 1
+    }
 }
 
 impl<R: Read> Read for CappedReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.read >= self.limit.get() {
+        if self.read >= self.limit {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{ROW_TOO_LARGE} a record is larger than {MAX_ROW_BYTES} bytes"),
             ));
         }
-        let room = (self.limit.get() - self.read).min(buf.len() as u64) as usize;
+        let room = (self.limit - self.read).min(buf.len() as u64) as usize;
         let n = self.inner.read(&mut buf[..room])?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                self.newlines.push_back(self.read + i as u64);
+            }
+        }
         self.read += n as u64;
         Ok(n)
     }
 }
 
-/// A header that is a language tag, canonically cased (`EN-us` → `en-US`,
-/// `zh-hans` → `zh-Hans`). Primary subtag 2–3 letters, then subtags of 1–8
-/// letters/digits. A few 3-letter words common as CSV headers are not taken
-/// for languages.
+/// A header that is a language tag, canonically cased (see
+/// [`canonical_language_tag`]). A few 3-letter words common as CSV headers
+/// are not taken for languages.
 fn language_tag(name: &str) -> Option<String> {
     const NOT_LANGS: &[&str] = &[
         "url", "ref", "tag", "src", "key", "num", "row", "uid", "img", "def", "alt", "seq", "col",
         "var", "typ", "ext", "pid", "sid",
     ];
+    if NOT_LANGS.contains(&name.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    canonical_language_tag(name)
+}
+
+/// A BCP-47-like tag canonically cased (`EN-us` → `en-US`, `zh-hans` →
+/// `zh-Hans`): primary subtag of 2–3 letters, then subtags of 1–8
+/// letters/digits; `None` when `name` is not of that shape. Used by the CSV
+/// and TBX readers so both key terms alike.
+pub fn canonical_language_tag(name: &str) -> Option<String> {
     let mut parts = name.split('-');
     let primary = parts.next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    if NOT_LANGS.contains(&primary.to_ascii_lowercase().as_str()) && !name.contains('-') {
         return None;
     }
     let mut tag = primary.to_ascii_lowercase();
@@ -930,5 +973,86 @@ mod tests {
             );
             assert!(with_ar * 100 >= ok * 95, "{name}: few Arabic terms");
         }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/termbase/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).expect("fixture")
+    }
+
+    #[test]
+    fn fixture_csv_with_bom_and_quoted_newlines() {
+        let bytes = fixture("bom-quoted-newlines.csv");
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let mut r = TermDelimitedReader::new(bytes.as_slice(), b',').unwrap();
+        let rows: Vec<ConceptDraft> = r.by_ref().map(|r| r.unwrap()).collect();
+        assert!(r.warnings().is_empty());
+        assert_eq!(rows.len(), 2);
+        // The BOM does not end up in the first header (`id` is recognised).
+        assert_eq!(rows[0].id.as_deref(), Some("k1"));
+        assert_eq!(
+            rows[0].note.as_deref(),
+            Some("سطر أول\r\nسطر ثان, مع فاصلة و\"علامات\"")
+        );
+        let ar: Vec<_> = rows[1].terms["ar"]
+            .iter()
+            .map(|t| (t.text.as_str(), t.status))
+            .collect();
+        assert_eq!(
+            ar,
+            vec![
+                ("الفأرة", TermStatus::Preferred),
+                ("فأرة", TermStatus::Admitted)
+            ]
+        );
+        // The record after a quoted line break starts on line 4.
+        assert_eq!(r.line(), 4);
+    }
+
+    #[test]
+    fn fixture_tsv_with_escapes() {
+        let bytes = fixture("escapes.tsv");
+        let rows: Vec<ConceptDraft> = TermDelimitedReader::new(bytes.as_slice(), b'\t')
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(rows[0].terms["ar"][0].text, "مسار\tالملف");
+        assert_eq!(
+            rows[0].definition.as_deref(),
+            Some("الموقع في\nشجرة الأدلة: C:\\Users")
+        );
+    }
+
+    #[test]
+    fn fixture_with_malformed_rows() {
+        let bytes = fixture("malformed-row.csv");
+        let rows: Vec<_> = TermDelimitedReader::new(bytes.as_slice(), b',')
+            .unwrap()
+            .collect();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(c) => c.terms["ar"][0].text.clone(),
+                Err(e) => format!(
+                    "{}@{}:{}",
+                    e.code,
+                    e.line.unwrap_or(0),
+                    e.column.unwrap_or(0)
+                ),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "نافذة".to_string(),
+                "bad_row@3:3".into(),
+                "bad_row@4:4".into(),
+                // An unterminated quote swallows the rest of the file as one field.
+                "bad_row@5:2".into()
+            ]
+        );
     }
 }
