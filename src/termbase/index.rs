@@ -82,6 +82,14 @@ pub(crate) fn base_tag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether `tag`'s base subtag equals `base`'s, case-insensitively,
+/// without allocating (hot paths compare many tags).
+pub(crate) fn base_is(tag: &str, base: &str) -> bool {
+    let a = tag.split(['-', '_']).next().unwrap_or("");
+    let b = base.split(['-', '_']).next().unwrap_or("");
+    a.eq_ignore_ascii_case(b)
+}
+
 /// Whitespace-collapsed normalized form (the exact/prefix lookup key).
 pub(crate) fn norm_text(s: &str) -> String {
     let n = text::normalize(s);
