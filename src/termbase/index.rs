@@ -28,6 +28,8 @@ pub(crate) type TermRef = (u32, u32);
 pub(crate) struct IndexedTerm {
     /// Language tag as stored in the concept (`ar`, `en-US`).
     pub lang: String,
+    /// Its lower-case base subtag (`ar`, `en`).
+    pub base: String,
     /// Position of the term in `concept.terms[lang]`.
     pub term_idx: usize,
     /// Position of the variant in the term's `variants`, when this form is one.
@@ -55,6 +57,9 @@ pub(crate) struct Slot {
     pub terms: Vec<IndexedTerm>,
     /// Normalized context words (disambiguation evidence), as match keys.
     pub context_keys: Vec<String>,
+    /// The concept's note mentions another sense (recognition treats its
+    /// single-word terms as ambiguous).
+    pub ambiguous_note: bool,
 }
 
 /// The index of one term base.
@@ -67,6 +72,22 @@ pub(crate) struct Index {
     norm: BTreeMap<String, Vec<TermRef>>,
     grams: HashMap<u64, Vec<TermRef>>,
     dup: HashMap<String, Vec<u32>>,
+}
+
+/// The lower-case base subtag of a language tag (`en-US` → `en`).
+pub(crate) fn base_tag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Whether `tag`'s base subtag equals `base`'s, case-insensitively,
+/// without allocating (hot paths compare many tags).
+pub(crate) fn base_is(tag: &str, base: &str) -> bool {
+    let a = tag.split(['-', '_']).next().unwrap_or("");
+    let b = base.split(['-', '_']).next().unwrap_or("");
+    a.eq_ignore_ascii_case(b)
 }
 
 /// Whitespace-collapsed normalized form (the exact/prefix lookup key).
@@ -241,6 +262,7 @@ fn analyze(concept: &Concept) -> Vec<IndexedTerm> {
                 }
                 out.push(IndexedTerm {
                     lang: tag.clone(),
+                    base: base_tag(tag),
                     term_idx: ti,
                     variant,
                     text: text.to_string(),
@@ -273,6 +295,53 @@ fn analyze(concept: &Concept) -> Vec<IndexedTerm> {
         }
     }
     out
+}
+
+/// A concept with its index entries computed (pure work, parallelizable).
+pub(crate) struct Prepared {
+    concept: Concept,
+    terms: Vec<IndexedTerm>,
+    /// Trigrams per form (empty for variants and alternatives).
+    grams: Vec<Vec<u64>>,
+    context_keys: Vec<String>,
+    dup: Vec<String>,
+    ambiguous_note: bool,
+}
+
+impl Prepared {
+    /// Analyses `concept`.
+    pub fn new(concept: Concept) -> Prepared {
+        let terms = analyze(&concept);
+        let grams = terms
+            .iter()
+            .map(|t| {
+                if t.alternative || t.variant.is_some() {
+                    Vec::new()
+                } else {
+                    trigrams(&t.keys.join(" "))
+                }
+            })
+            .collect();
+        let context_keys = concept
+            .context_words
+            .iter()
+            .flat_map(|w| term_keys(w, text::script_lang(w)))
+            .collect();
+        Prepared {
+            dup: dup_keys(&concept.terms),
+            ambiguous_note: super::recognize::note_says_ambiguous(&concept),
+            concept,
+            terms,
+            grams,
+            context_keys,
+        }
+    }
+
+    /// Analyses many concepts on all cores.
+    pub fn many(concepts: Vec<Concept>) -> Vec<Prepared> {
+        use rayon::prelude::*;
+        concepts.into_par_iter().map(Prepared::new).collect()
+    }
 }
 
 impl Index {
@@ -392,14 +461,23 @@ impl Index {
     }
 
     /// Inserts or replaces the concept with `concept.id`.
+    #[cfg(test)]
     pub fn upsert(&mut self, concept: Concept) {
+        self.insert_prepared(Prepared::new(concept));
+    }
+
+    /// Inserts or replaces a concept analysed beforehand (possibly on
+    /// another thread, outside the index lock).
+    pub fn insert_prepared(&mut self, p: Prepared) {
+        let Prepared {
+            concept,
+            terms,
+            grams,
+            context_keys,
+            dup,
+            ambiguous_note,
+        } = p;
         self.remove(&concept.id);
-        let terms = analyze(&concept);
-        let context_keys = concept
-            .context_words
-            .iter()
-            .flat_map(|w| term_keys(w, text::script_lang(w)))
-            .collect();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -407,7 +485,7 @@ impl Index {
                 (self.slots.len() - 1) as u32
             }
         };
-        for (i, t) in terms.iter().enumerate() {
+        for (i, (t, gs)) in terms.iter().zip(&grams).enumerate() {
             let r = (slot, i as u32);
             if let Some(k) = t.keys.first() {
                 self.first.entry(k.clone()).or_default().push(r);
@@ -418,18 +496,17 @@ impl Index {
             if !t.norm.is_empty() {
                 self.norm.entry(t.norm.clone()).or_default().push(r);
             }
-            if t.variant.is_none() {
-                for g in trigrams(&t.keys.join(" ")) {
-                    self.grams.entry(g).or_default().push(r);
-                }
+            for g in gs {
+                self.grams.entry(*g).or_default().push(r);
             }
         }
-        for k in dup_keys(&concept.terms) {
+        for k in dup {
             self.dup.entry(k).or_default().push(slot);
         }
         self.ids.insert(concept.id.clone(), slot);
         if let Some(place) = self.slots.get_mut(slot as usize) {
             *place = Some(Slot {
+                ambiguous_note,
                 concept: Arc::new(concept),
                 terms,
                 context_keys,

@@ -325,7 +325,7 @@ pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
     let mut out: Vec<Translation> = c
         .terms
         .iter()
-        .filter(|(tag, _)| same_base_lang(tag, target))
+        .filter(|(tag, _)| super::index::base_is(tag, target))
         .flat_map(|(tag, list)| {
             list.iter().map(move |t| Translation {
                 text: t.text.clone(),
@@ -339,7 +339,7 @@ pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
 }
 
 /// Whether a note says the term has another, non-technical sense.
-fn note_says_ambiguous(c: &Concept) -> bool {
+pub(crate) fn note_says_ambiguous(c: &Concept) -> bool {
     let Some(note) = &c.note else { return false };
     let l = note.to_lowercase();
     [
@@ -377,7 +377,9 @@ struct Unit {
     /// the article ال).
     keys: Arc<Vec<UnitKey>>,
     /// Normalized word.
-    norm: String,
+    norm: Arc<str>,
+    /// The word (any of its keys) is in [`AMBIGUOUS_WORDS`].
+    ambiguous: bool,
     /// Arabic script and not a preposition (subject to article agreement).
     arabic_content: bool,
     /// Whether a term may continue from the previous unit into this one.
@@ -422,7 +424,19 @@ fn has_article(norm: &str, prefix_chars: usize) -> bool {
 
 fn units(s: &str, lang: Lang) -> Vec<Unit> {
     let sentences = text::segment(s);
-    let mut cache: HashMap<&str, Arc<Vec<UnitKey>>> = HashMap::new();
+    let sets = word_sets();
+    // Per distinct word: keys, normalized form, ambiguity (texts repeat
+    // words a lot, and analysis is the expensive part).
+    #[derive(Clone)]
+    struct Info {
+        keys: Arc<Vec<UnitKey>>,
+        norm: Arc<str>,
+        ambiguous: bool,
+        latin: bool,
+        tech: bool,
+        function: bool,
+    }
+    let mut cache: HashMap<&str, Info> = HashMap::new();
     let mut out: Vec<Unit> = Vec::new();
     let mut sentence = 0usize;
     for t in text::tokenize(s) {
@@ -447,11 +461,27 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
                         })
                         .collect()
                 };
-                let k = Arc::new(k);
-                cache.insert(w, k.clone());
-                k
+                let ambiguous = k.iter().any(|(key, _, _)| sets.ambiguous.contains(key));
+                let info = Info {
+                    keys: Arc::new(k),
+                    norm: Arc::from(t.norm.as_str()),
+                    ambiguous,
+                    latin: is_latin(w),
+                    tech: is_tech_token(w),
+                    function: function_words().contains(&t.norm),
+                };
+                cache.insert(w, info.clone());
+                info
             }
         };
+        let Info {
+            keys,
+            norm,
+            ambiguous,
+            latin,
+            tech,
+            function,
+        } = keys;
         // A term continues from the previous word over plain spaces (not a
         // paragraph break) or over punctuation glued to both words
         // (`data-center`, `A.I.`); commas, tags, URLs, symbols end it.
@@ -474,18 +504,18 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
         {
             sentence += 1;
         }
-        let latin = is_latin(w);
         out.push(Unit {
             start: t.start,
             end: t.end,
             char_start: t.char_start,
             char_end: t.char_end,
             keys,
-            arabic_content: !latin && !function_words().contains(&t.norm),
-            norm: t.norm.clone(),
+            arabic_content: !latin && !function,
+            norm,
+            ambiguous,
             joined,
             foreign: if lang == Lang::Ar { latin } else { !latin },
-            tech: is_tech_token(w),
+            tech,
             sentence,
         });
     }
@@ -516,14 +546,18 @@ fn article_agrees(span: &[Unit], articles: &[bool]) -> bool {
     }
 }
 
-/// Whether a form of language `form_lang` may be matched by these units.
-fn lang_ok(form: &IndexedTerm, text_lang: &str, us: &[Unit]) -> bool {
-    same_base_lang(&form.lang, text_lang) || us.iter().all(|u| u.foreign)
+/// Whether a form may be matched by these units: same language as the
+/// text (`text_base` is its lower-case base subtag), or every word in the
+/// script foreign to the text (`GPU` in Arabic text).
+fn lang_ok(form: &IndexedTerm, text_base: &str, us: &[Unit]) -> bool {
+    form.base == text_base || us.iter().all(|u| u.foreign)
 }
 
 fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
+    let text_base = super::index::base_tag(text_lang);
+    // A unit's keys are distinct and a form has one first key, so every
+    // (position, form) pair is reached at most once: no dedup set needed.
     let mut out = Vec::new();
-    let mut seen: HashSet<(usize, usize, u32, u32)> = HashSet::new();
     for i in 0..us.len() {
         for (key, _, _) in us[i].keys.iter() {
             for &r in ix.by_first_key(key) {
@@ -554,7 +588,7 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                     }
                 }
                 if !ok
-                    || !lang_ok(form, text_lang, span)
+                    || !lang_ok(form, &text_base, span)
                     || (!form.idafa && !article_agrees(span, &articles))
                 {
                     continue;
@@ -575,7 +609,9 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                     } else {
                         MatchKind::Exact
                     }
-                } else if norm_text(surface) == form.norm {
+                } else if form.norm.split(' ').eq(span.iter().map(|u| &*u.norm))
+                    || (n == 1 && norm_text(surface) == form.norm)
+                {
                     if form.variant.is_some() {
                         MatchKind::Variant
                     } else {
@@ -594,15 +630,13 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                 } else {
                     MatchKind::Inflected
                 };
-                if seen.insert((i, i + n - 1, r.0, r.1)) {
-                    out.push(Cand {
-                        first: i,
-                        last: i + n - 1,
-                        r,
-                        kind,
-                        gender_shift,
-                    });
-                }
+                out.push(Cand {
+                    first: i,
+                    last: i + n - 1,
+                    r,
+                    kind,
+                    gender_shift,
+                });
             }
         }
     }
@@ -655,15 +689,16 @@ fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
             }
             j += 1;
         }
-        // Skip everything that starts inside the chosen span.
+        // Skip everything that starts inside the chosen span; only what
+        // also ends inside it is nested (the rest overlaps and is dropped).
         while j < cands.len() && cands[j].first <= last {
-            nested.push(cands[j].clone());
+            if cands[j].last <= last {
+                nested.push(cands[j].clone());
+            }
             j += 1;
         }
         i = j;
     }
-    // Only candidates fully inside a top hit count as nested.
-    nested.retain(|n| top.iter().any(|t| t.first <= n.first && n.last <= t.last));
     (top, nested)
 }
 
@@ -689,16 +724,15 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             return (0.95, false);
         }
         let u = &us[c.first];
-        let w = s.get(u.start..u.end).unwrap_or("");
         if u.tech || is_tech_token(&form.text) {
             return (0.9, false);
         }
-        let ambiguous = note_says_ambiguous(&slot.concept)
+        let ambiguous = slot.ambiguous_note
             || form
                 .keys
                 .first()
                 .is_some_and(|k| sets.ambiguous.contains(k))
-            || sets.ambiguous.contains(&text::term_key_auto(w));
+            || u.ambiguous;
         if ambiguous {
             (0.4, true)
         } else {
