@@ -135,14 +135,27 @@ pub fn weighted_len(t: &[Tok]) -> u32 {
 /// Weighted token Levenshtein distance; `None` when it exceeds `dmax`
 /// (checked after every row, so hopeless candidates stop early).
 pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
-    let mut prev: Vec<u32> = Vec::with_capacity(u.len() + 1);
+    distance_in(q, u, dmax, &mut Vec::new(), &mut Vec::new())
+}
+
+/// [`distance`] with caller-owned row buffers (a search scores thousands of
+/// candidates; allocating two rows each time dominated the profile).
+pub fn distance_in(
+    q: &[Tok],
+    u: &[Tok],
+    dmax: Option<u32>,
+    prev: &mut Vec<u32>,
+    cur: &mut Vec<u32>,
+) -> Option<u32> {
+    prev.clear();
     let mut acc = 0;
     prev.push(0);
     for t in u {
         acc += u32::from(t.w);
         prev.push(acc);
     }
-    let mut cur = vec![0u32; u.len() + 1];
+    cur.clear();
+    cur.resize(u.len() + 1, 0);
     let mut first = 0u32;
     for a in q {
         first += u32::from(a.w);
@@ -160,9 +173,9 @@ pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
                 return None;
             }
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
-    let d = prev[u.len()];
+    let d = prev.get(u.len()).copied().unwrap_or(0);
     match dmax {
         Some(m) if d > m => None,
         _ => Some(d),

@@ -143,6 +143,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         None => g.iter().position(|x| x.0 == ck),
     };
     let mut counts = vec![0u32; g.len()];
+    let (mut prev, mut cur) = (Vec::new(), Vec::new());
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
     for ord in cands {
@@ -171,7 +172,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         }
         idx.side_toks(ord, side, &mut ut);
         let dmax = score::max_distance(s, lq, lu);
-        if let Some(d) = score::distance(qv, &ut, Some(dmax)) {
+        if let Some(d) = score::distance_in(qv, &ut, Some(dmax), &mut prev, &mut cur) {
             let base = score::base_score(d, lq, lu);
             if base >= s {
                 out.push((ord, base));
