@@ -454,7 +454,7 @@ mod tests {
             assert_eq!(m.get_meta("tm").unwrap().units, 3);
             store.flush_blocking().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = super::super::tests::reopen(dir.path());
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
         assert_eq!(

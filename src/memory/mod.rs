@@ -536,6 +536,21 @@ pub(crate) mod tests {
         }
     }
 
+    /// Reopens a store just dropped. sled's background flusher may still
+    /// hold the directory lock for a moment after the last handle is gone
+    /// (seen under parallel test load), so `Locked` is retried briefly.
+    pub(crate) fn reopen(dir: &std::path::Path) -> Store {
+        for _ in 0..100 {
+            match Store::open(dir) {
+                Err(crate::store::Error::Locked(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                other => return other.unwrap(),
+            }
+        }
+        Store::open(dir).unwrap()
+    }
+
     pub(crate) fn mems() -> (Store, Memories) {
         let store = Store::temporary().unwrap();
         let m = Memories::open(&store).unwrap();
@@ -634,7 +649,7 @@ pub(crate) mod tests {
             store.flush_blocking().unwrap();
             r.ids
         };
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
         let again = m
