@@ -166,7 +166,9 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
                     }
                 }
             }
-            if overlap < t {
+            // The bound holds with the longer of the two lengths:
+            // 100·S ≥ s·max(lq, lu) (see `score`), tighter than T for long units.
+            if overlap < t || 100 * u64::from(overlap) < u64::from(s) * u64::from(lq.max(lu)) {
                 continue;
             }
         }
