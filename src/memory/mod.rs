@@ -512,11 +512,13 @@ pub(crate) fn load_index(tree: &Tree) -> crate::store::Result<Index> {
         let (k, v) = r?;
         idx.dict.load_entry(&k, &v);
     }
+    let (mut src, mut tgt) = (Vec::new(), Vec::new());
     for r in tree.scan_prefix(b"t/") {
         let (k, v) = r?;
-        let (Some(id), Some((hash, modified, src, tgt))) =
-            (crate::store::u64_suffix(&k), index::decode_blob(&v))
-        else {
+        let (Some(id), Some((hash, modified))) = (
+            crate::store::u64_suffix(&k),
+            index::decode_blob_into(&v, &mut src, &mut tgt),
+        ) else {
             continue;
         };
         idx.push(id, hash, modified, &src, &tgt);
@@ -534,6 +536,21 @@ pub(crate) mod tests {
             target: target.into(),
             ..Default::default()
         }
+    }
+
+    /// Reopens a store just dropped. sled's background flusher may still
+    /// hold the directory lock for a moment after the last handle is gone
+    /// (seen under parallel test load), so `Locked` is retried briefly.
+    pub(crate) fn reopen(dir: &std::path::Path) -> Store {
+        for _ in 0..100 {
+            match Store::open(dir) {
+                Err(crate::store::Error::Locked(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                other => return other.unwrap(),
+            }
+        }
+        Store::open(dir).unwrap()
     }
 
     pub(crate) fn mems() -> (Store, Memories) {
@@ -634,7 +651,7 @@ pub(crate) mod tests {
             store.flush_blocking().unwrap();
             r.ids
         };
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
         let again = m

@@ -48,8 +48,8 @@
 //! `d ≥ |n − m|` and `base ≥ s` implies `100·min(n,m) ≥ s·max(n,m)` (length
 //! window). Let `S` be the weight of the query tokens aligned to a unit token
 //! with the same stem key (exact or clitic match); every other query token
-//! costs at least its weight, so `d ≥ n − S` and `base ≥ s` implies
-//! `100·S ≥ s·n`. `S` is at most the multiset intersection of stem keys
+//! costs at least its weight (and likewise on the unit side), so
+//! `d ≥ max(n, m) − S` and `base ≥ s` implies `100·S ≥ s·max(n, m)`. `S` is at most the multiset intersection of stem keys
 //! (weighted by the heaviest query token of each key), which the postings
 //! count. With `T = ceil(s·n/100)`, a unit can only qualify if it shares a
 //! key with the rarest query keys whose complement weighs less than `T`
@@ -135,14 +135,27 @@ pub fn weighted_len(t: &[Tok]) -> u32 {
 /// Weighted token Levenshtein distance; `None` when it exceeds `dmax`
 /// (checked after every row, so hopeless candidates stop early).
 pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
-    let mut prev: Vec<u32> = Vec::with_capacity(u.len() + 1);
+    distance_in(q, u, dmax, &mut Vec::new(), &mut Vec::new())
+}
+
+/// [`distance`] with caller-owned row buffers (a search scores thousands of
+/// candidates; allocating two rows each time dominated the profile).
+pub fn distance_in(
+    q: &[Tok],
+    u: &[Tok],
+    dmax: Option<u32>,
+    prev: &mut Vec<u32>,
+    cur: &mut Vec<u32>,
+) -> Option<u32> {
+    prev.clear();
     let mut acc = 0;
     prev.push(0);
     for t in u {
         acc += u32::from(t.w);
         prev.push(acc);
     }
-    let mut cur = vec![0u32; u.len() + 1];
+    cur.clear();
+    cur.resize(u.len() + 1, 0);
     let mut first = 0u32;
     for a in q {
         first += u32::from(a.w);
@@ -160,9 +173,9 @@ pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
                 return None;
             }
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
-    let d = prev[u.len()];
+    let d = prev.get(u.len()).copied().unwrap_or(0);
     match dmax {
         Some(m) if d > m => None,
         _ => Some(d),
