@@ -10,6 +10,8 @@ pub mod auth;
 pub mod docs;
 pub mod error;
 pub mod health;
+pub mod memories;
+pub mod memory_dto;
 pub mod state;
 pub mod upload;
 
@@ -55,6 +57,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(health::HealthApi::openapi());
+    doc.merge(memories::MemoryApi::openapi());
     doc
 }
 
@@ -79,6 +82,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    memories::configure(cfg);
 }
 
 /// Echoes the request id that the tracing middleware assigned (and logs

@@ -1,20 +1,623 @@
-//! Translation memories: units, fuzzy search, concordance.
+//! Translation memories: units, fuzzy search, concordance, import/export.
+//!
+//! Each memory lives in its own store tree `tm:<name>`:
+//! * `meta` → [`model::MemoryMeta`] (JSON, includes the next unit id);
+//! * `u/<id be>` → [`model::TranslationUnit`] (JSON);
+//! * `t/<id be>`, `d/<u32 be>` → the search index (see [`index`]);
+//! * `import/<import id be>` → an import journal entry (see [`io`]).
+//!
+//! Every change to a unit and its index entries is one atomic batch. The
+//! in-memory index is rebuilt from `t/` and `d/` at open (no re-tokenizing).
+//!
+//! Dedup: adding a unit whose source, target (Unicode NFC) and context equal
+//! an existing unit's refreshes that unit's `modified` instead of storing a
+//! copy (reported as `updated`). Case, diacritic or whitespace variants are
+//! distinct translations and are kept as separate units.
 
+pub mod error;
+pub mod index;
+pub mod io;
 pub mod model;
+pub mod score;
+pub mod search;
 
-use crate::store::Store;
+pub use error::{Error, Result};
+
+use crate::store::{key_u64, Batch, Store, Tree};
+use chrono::{DateTime, Utc};
+use index::{encode_blob, Index};
+use model::{AddReport, MemoryInfo, MemoryMeta, TranslationUnit, UnitDraft};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use unicode_normalization::UnicodeNormalization;
+
+/// Most units accepted by one [`Memories::add_units`] call over HTTP.
+pub const MAX_UNITS_PER_REQUEST: usize = 10_000;
+
+/// One opened memory.
+pub(crate) struct Memory {
+    pub(crate) tree: Tree,
+    pub(crate) meta: RwLock<MemoryMeta>,
+    pub(crate) index: RwLock<Index>,
+    /// Serializes writers (an import holds it for its whole write pass, so
+    /// the ids it allocates form one contiguous range; see [`io`]).
+    pub(crate) writer: Mutex<()>,
+}
 
 /// All translation memories of the store.
 pub struct Memories {
-    #[allow(dead_code)]
     store: Store,
+    mems: RwLock<HashMap<String, Arc<Memory>>>,
+}
+
+impl std::fmt::Debug for Memories {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memories").finish_non_exhaustive()
+    }
+}
+
+fn tree_name(name: &str) -> String {
+    format!("tm:{name}")
+}
+
+fn poisoned() -> Error {
+    Error::Store(crate::store::Error::Engine("lock poisoned".into()))
+}
+
+/// Primary language subtag, lower-case (`en-US` → `en`).
+pub fn lang_base(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn valid_lang(field: &'static str, tag: &str) -> Result<()> {
+    let ok = !tag.is_empty()
+        && tag.len() <= 35
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{tag:?} is not a language tag like 'ar' or 'en-US'"),
+        ))
+    }
+}
+
+/// Dedup hash (FNV-1a 64) of NFC source, NFC target and context.
+pub fn dedup_hash(source: &str, target: &str, context: Option<&str>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    let mut buf = [0u8; 4];
+    for c in source.nfc() {
+        c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+    }
+    eat(0xff);
+    for c in target.nfc() {
+        c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+    }
+    eat(0xff);
+    if let Some(c) = context {
+        eat(1);
+        c.bytes().for_each(&mut eat);
+    }
+    h
+}
+
+fn same_content(u: &TranslationUnit, d: &UnitDraft) -> bool {
+    u.context == d.context
+        && u.source.nfc().eq(d.source.nfc())
+        && u.target.nfc().eq(d.target.nfc())
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
 }
 
 impl Memories {
-    /// Opens the memories kept in `store` (loads their indexes).
+    /// Opens the memories kept in `store`: rolls back unfinished imports and
+    /// loads every index.
     pub fn open(store: &Store) -> crate::store::Result<Memories> {
+        let mut mems = HashMap::new();
+        for t in store.tree_names() {
+            let Some(name) = t.strip_prefix("tm:") else {
+                continue;
+            };
+            let tree = store.tree(&t)?;
+            let Some(meta) = tree.get_json::<MemoryMeta>(b"meta")? else {
+                continue;
+            };
+            io::roll_back_journals(&tree)?;
+            let index = load_index(&tree)?;
+            mems.insert(
+                name.to_string(),
+                Arc::new(Memory {
+                    tree,
+                    meta: RwLock::new(meta),
+                    index: RwLock::new(index),
+                    writer: Mutex::new(()),
+                }),
+            );
+        }
+        store.flush_blocking()?;
         Ok(Memories {
             store: store.clone(),
+            mems: RwLock::new(mems),
         })
+    }
+
+    pub(crate) fn memory(&self, name: &str) -> Result<Arc<Memory>> {
+        self.mems
+            .read()
+            .map_err(|_| poisoned())?
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::MemoryNotFound(name.to_string()))
+    }
+
+    /// Creates a memory; `Ok(false)` when it already existed with the same
+    /// language pair (its description is then updated when given).
+    pub fn create(
+        &self,
+        name: &str,
+        source_lang: &str,
+        target_lang: &str,
+        description: Option<String>,
+    ) -> Result<(MemoryInfo, bool)> {
+        valid_lang("source_lang", source_lang)?;
+        valid_lang("target_lang", target_lang)?;
+        let mut mems = self.mems.write().map_err(|_| poisoned())?;
+        if let Some(m) = mems.get(name) {
+            let mut meta = m.meta.write().map_err(|_| poisoned())?;
+            if !meta.source_lang.eq_ignore_ascii_case(source_lang)
+                || !meta.target_lang.eq_ignore_ascii_case(target_lang)
+            {
+                return Err(Error::LanguagePairConflict {
+                    name: name.to_string(),
+                    existing: format!("{}→{}", meta.source_lang, meta.target_lang),
+                    requested: format!("{source_lang}→{target_lang}"),
+                });
+            }
+            if description.is_some() && description != meta.description {
+                let mut updated = meta.clone();
+                updated.description = description;
+                updated.modified = Utc::now();
+                m.tree.insert_json(b"meta", &updated)?;
+                *meta = updated;
+            }
+            let units = m.index.read().map_err(|_| poisoned())?.alive;
+            return Ok((
+                MemoryInfo {
+                    meta: meta.clone(),
+                    units,
+                },
+                false,
+            ));
+        }
+        let now = Utc::now();
+        let meta = MemoryMeta {
+            name: name.to_string(),
+            source_lang: source_lang.to_string(),
+            target_lang: target_lang.to_string(),
+            description,
+            created: now,
+            modified: now,
+            next_id: 1,
+        };
+        let tree = self.store.tree(&tree_name(name))?;
+        tree.insert_json(b"meta", &meta)?;
+        mems.insert(
+            name.to_string(),
+            Arc::new(Memory {
+                tree,
+                meta: RwLock::new(meta.clone()),
+                index: RwLock::new(Index::default()),
+                writer: Mutex::new(()),
+            }),
+        );
+        Ok((MemoryInfo { meta, units: 0 }, true))
+    }
+
+    /// Description and unit count of one memory.
+    pub fn get_meta(&self, name: &str) -> Result<MemoryInfo> {
+        let m = self.memory(name)?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let units = m.index.read().map_err(|_| poisoned())?.alive;
+        Ok(MemoryInfo { meta, units })
+    }
+
+    /// All memories, by name.
+    pub fn list(&self) -> Result<Vec<MemoryInfo>> {
+        let mut names: Vec<String> = self
+            .mems
+            .read()
+            .map_err(|_| poisoned())?
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names.iter().map(|n| self.get_meta(n)).collect()
+    }
+
+    /// Deletes a memory and all its units.
+    pub fn delete(&self, name: &str) -> Result<()> {
+        let mut mems = self.mems.write().map_err(|_| poisoned())?;
+        let m = mems
+            .remove(name)
+            .ok_or_else(|| Error::MemoryNotFound(name.to_string()))?;
+        // Wait for a running writer (import) before dropping its tree.
+        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        self.store.drop_tree(&tree_name(name))?;
+        Ok(())
+    }
+
+    /// Adds units in one atomic batch (identical ones refresh `modified`).
+    pub fn add_units(&self, name: &str, drafts: Vec<UnitDraft>) -> Result<AddReport> {
+        let m = self.memory(name)?;
+        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let drafts = drafts
+            .into_iter()
+            .map(|d| prepare_draft(&meta, d))
+            .collect::<Result<Vec<_>>>()?;
+        write_units(&m, drafts, Utc::now(), None)
+    }
+
+    /// One unit.
+    pub fn get_unit(&self, name: &str, id: u64) -> Result<TranslationUnit> {
+        let m = self.memory(name)?;
+        m.tree
+            .get_json(&key_u64(b"u/", id))?
+            .ok_or_else(|| Error::UnitNotFound {
+                memory: name.to_string(),
+                id,
+            })
+    }
+
+    /// Replaces a unit's content (keeps its id and `created`).
+    pub fn put_unit(&self, name: &str, id: u64, draft: UnitDraft) -> Result<TranslationUnit> {
+        let m = self.memory(name)?;
+        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let draft = prepare_draft(&meta, draft)?;
+        let old: TranslationUnit =
+            m.tree
+                .get_json(&key_u64(b"u/", id))?
+                .ok_or_else(|| Error::UnitNotFound {
+                    memory: name.to_string(),
+                    id,
+                })?;
+        let now = Utc::now();
+        let unit = unit_from_draft(id, draft, Some(old.created), now);
+        let mut idx = m.index.write().map_err(|_| poisoned())?;
+        let mut batch = Batch::new();
+        stage_new_unit(&mut idx, &mut batch, &unit)?;
+        let mut meta = meta;
+        meta.modified = now;
+        batch.insert_json(b"meta", &meta)?;
+        commit(&m, &mut idx, batch, meta)?;
+        Ok(unit)
+    }
+
+    /// Deletes a unit.
+    pub fn delete_unit(&self, name: &str, id: u64) -> Result<()> {
+        let m = self.memory(name)?;
+        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let mut idx = m.index.write().map_err(|_| poisoned())?;
+        let Some(ord) = idx.by_id.get(&id).copied() else {
+            return Err(Error::UnitNotFound {
+                memory: name.to_string(),
+                id,
+            });
+        };
+        let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        meta.modified = Utc::now();
+        let mut batch = Batch::new();
+        batch.remove(&key_u64(b"u/", id));
+        batch.remove(&key_u64(b"t/", id));
+        batch.insert_json(b"meta", &meta)?;
+        idx.kill(ord);
+        commit(&m, &mut idx, batch, meta)
+    }
+
+    /// The store (flushing).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Fills the memory's languages into a draft and checks it.
+pub(crate) fn prepare_draft(meta: &MemoryMeta, mut d: UnitDraft) -> Result<UnitDraft> {
+    if d.source.trim().is_empty() {
+        return Err(Error::invalid("source", "must not be empty"));
+    }
+    if d.target.trim().is_empty() {
+        return Err(Error::invalid("target", "must not be empty"));
+    }
+    if d.source_lang.is_empty() {
+        d.source_lang = meta.source_lang.clone();
+    } else if lang_base(&d.source_lang) != lang_base(&meta.source_lang) {
+        return Err(Error::invalid(
+            "source_lang",
+            format!(
+                "{} does not match the memory's source language {}",
+                d.source_lang, meta.source_lang
+            ),
+        ));
+    }
+    if d.target_lang.is_empty() {
+        d.target_lang = meta.target_lang.clone();
+    } else if lang_base(&d.target_lang) != lang_base(&meta.target_lang) {
+        return Err(Error::invalid(
+            "target_lang",
+            format!(
+                "{} does not match the memory's target language {}",
+                d.target_lang, meta.target_lang
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+fn unit_from_draft(
+    id: u64,
+    d: UnitDraft,
+    created: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> TranslationUnit {
+    TranslationUnit {
+        id,
+        source: d.source,
+        target: d.target,
+        source_lang: d.source_lang,
+        target_lang: d.target_lang,
+        context: d.context,
+        origin: d.origin,
+        created: created.or(d.created).unwrap_or(now),
+        modified: d.modified.unwrap_or(now),
+        created_by: d.created_by,
+        props: d.props,
+        notes: d.notes,
+        source_markup: d.source_markup,
+        target_markup: d.target_markup,
+    }
+}
+
+/// Tokenizes and indexes `unit` in memory and queues its keys in `batch`.
+fn stage_new_unit(idx: &mut Index, batch: &mut Batch, unit: &TranslationUnit) -> Result<()> {
+    let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
+    let src: Vec<u32> = score::tokens(&unit.source)
+        .iter()
+        .map(|t| idx.dict.intern(t).id)
+        .collect();
+    let tgt: Vec<u32> = score::tokens(&unit.target)
+        .iter()
+        .map(|t| idx.dict.intern(t).id)
+        .collect();
+    let modified = micros(unit.modified);
+    batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
+    batch.insert(
+        &key_u64(b"t/", unit.id),
+        &encode_blob(hash, modified, &src, &tgt),
+    );
+    idx.push(unit.id, hash, modified, &src, &tgt);
+    Ok(())
+}
+
+/// Adds the new dictionary entries, applies the batch and publishes the new
+/// meta; on a storage error the in-memory index is reloaded from the tree.
+fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Result<()> {
+    for (k, v) in idx.dict.take_new() {
+        batch.insert(&k, &v);
+    }
+    match m.tree.apply(batch) {
+        Ok(()) => {
+            *m.meta.write().map_err(|_| poisoned())? = meta;
+            Ok(())
+        }
+        Err(e) => {
+            *idx = load_index(&m.tree).unwrap_or_default();
+            Err(e.into())
+        }
+    }
+}
+
+/// Writes prepared drafts as one batch. The caller holds `m.writer`.
+/// `end_journal`: the import journal key removed in the same batch.
+pub(crate) fn write_units(
+    m: &Memory,
+    drafts: Vec<UnitDraft>,
+    now: DateTime<Utc>,
+    end_journal: Option<&[u8]>,
+) -> Result<AddReport> {
+    let mut idx = m.index.write().map_err(|_| poisoned())?;
+    let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
+    let mut batch = Batch::new();
+    let mut pending: HashMap<u64, TranslationUnit> = HashMap::new();
+    let mut report = AddReport::default();
+    for d in drafts {
+        let hash = dedup_hash(&d.source, &d.target, d.context.as_deref());
+        let mut existing = None;
+        for ord in idx.with_hash(hash) {
+            let Some(rec) = idx.units.get(ord as usize) else {
+                continue;
+            };
+            let id = rec.id;
+            let unit = match pending.get(&id) {
+                Some(u) => Some(u.clone()),
+                None => m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", id))?,
+            };
+            if let Some(u) = unit.filter(|u| same_content(u, &d)) {
+                existing = Some((ord, u));
+                break;
+            }
+        }
+        if let Some((ord, mut u)) = existing {
+            u.modified = d.modified.unwrap_or(now).max(u.modified);
+            let ms = micros(u.modified);
+            let blob = encode_blob(
+                hash,
+                ms,
+                idx.side_ids(ord, 0),
+                idx.side_ids(ord, 1),
+            );
+            batch.insert_json(&key_u64(b"u/", u.id), &u)?;
+            batch.insert(&key_u64(b"t/", u.id), &blob);
+            if let Some(rec) = idx.units.get_mut(ord as usize) {
+                rec.modified = ms;
+            }
+            report.ids.push(u.id);
+            report.updated += 1;
+            pending.insert(u.id, u);
+        } else {
+            let id = meta.next_id;
+            meta.next_id += 1;
+            let unit = unit_from_draft(id, d, None, now);
+            stage_new_unit(&mut idx, &mut batch, &unit)?;
+            report.ids.push(id);
+            report.added += 1;
+            pending.insert(id, unit);
+        }
+    }
+    meta.modified = now;
+    batch.insert_json(b"meta", &meta)?;
+    if let Some(k) = end_journal {
+        batch.remove(k);
+    }
+    commit(m, &mut idx, batch, meta)?;
+    Ok(report)
+}
+
+/// Reads the persistent index of a memory into memory.
+pub(crate) fn load_index(tree: &Tree) -> crate::store::Result<Index> {
+    let mut idx = Index::default();
+    for r in tree.scan_prefix(b"d/") {
+        let (k, v) = r?;
+        idx.dict.load_entry(&k, &v);
+    }
+    for r in tree.scan_prefix(b"t/") {
+        let (k, v) = r?;
+        let (Some(id), Some((hash, modified, src, tgt))) =
+            (crate::store::u64_suffix(&k), index::decode_blob(&v))
+        else {
+            continue;
+        };
+        idx.push(id, hash, modified, &src, &tgt);
+    }
+    Ok(idx)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn draft(source: &str, target: &str) -> UnitDraft {
+        UnitDraft {
+            source: source.into(),
+            target: target.into(),
+            ..Default::default()
+        }
+    }
+
+    pub(crate) fn mems() -> (Store, Memories) {
+        let store = Store::temporary().unwrap();
+        let m = Memories::open(&store).unwrap();
+        (store, m)
+    }
+
+    #[test]
+    fn create_list_conflict_delete() {
+        let (_s, m) = mems();
+        assert!(m.create("tech", "ar", "en", None).unwrap().1);
+        let (info, created) = m.create("tech", "ar", "en", Some("تقنية".into())).unwrap();
+        assert!(!created);
+        assert_eq!(info.meta.description.as_deref(), Some("تقنية"));
+        assert!(matches!(
+            m.create("tech", "en", "ar", None),
+            Err(Error::LanguagePairConflict { .. })
+        ));
+        assert!(matches!(
+            m.create("bad", "", "ar", None),
+            Err(Error::Invalid { field: "source_lang", .. })
+        ));
+        assert_eq!(m.list().unwrap().len(), 1);
+        m.delete("tech").unwrap();
+        assert!(m.list().unwrap().is_empty());
+        assert!(matches!(m.get_meta("tech"), Err(Error::MemoryNotFound(_))));
+    }
+
+    #[test]
+    fn units_crud_and_dedup_refreshes_modified() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        let r = m
+            .add_units(
+                "tm",
+                vec![draft("احفظ الملف", "Save the file"), draft("افتح الملف", "Open the file")],
+            )
+            .unwrap();
+        assert_eq!((r.added, r.updated), (2, 0));
+        let first = m.get_unit("tm", r.ids[0]).unwrap();
+        assert_eq!(first.source_lang, "ar");
+        let again = m
+            .add_units(
+                "tm",
+                vec![draft("احفظ الملف", "Save the file"), draft("احفظ الملف", "Save file")],
+            )
+            .unwrap();
+        assert_eq!((again.added, again.updated), (1, 1));
+        assert_eq!(again.ids[0], r.ids[0]);
+        let refreshed = m.get_unit("tm", r.ids[0]).unwrap();
+        assert!(refreshed.modified >= first.modified);
+        assert_eq!(m.get_meta("tm").unwrap().units, 3);
+
+        let mut d = draft("احفظ الملفات", "Save the files");
+        d.context = Some("menu".into());
+        let put = m.put_unit("tm", r.ids[1], d).unwrap();
+        assert_eq!(put.created, m.get_unit("tm", r.ids[1]).unwrap().created);
+        assert_eq!(m.get_unit("tm", r.ids[1]).unwrap().source, "احفظ الملفات");
+        m.delete_unit("tm", r.ids[1]).unwrap();
+        assert!(matches!(
+            m.get_unit("tm", r.ids[1]),
+            Err(Error::UnitNotFound { .. })
+        ));
+        assert!(matches!(
+            m.delete_unit("tm", r.ids[1]),
+            Err(Error::UnitNotFound { .. })
+        ));
+        assert_eq!(m.get_meta("tm").unwrap().units, 2);
+        assert!(matches!(
+            m.add_units("tm", vec![draft(" ", "x")]),
+            Err(Error::Invalid { field: "source", .. })
+        ));
+    }
+
+    #[test]
+    fn index_survives_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids = {
+            let store = Store::open(dir.path()).unwrap();
+            let m = Memories::open(&store).unwrap();
+            m.create("tm", "en", "ar", None).unwrap();
+            let r = m
+                .add_units("tm", vec![draft("Save the file", "احفظ الملف")])
+                .unwrap();
+            store.flush_blocking().unwrap();
+            r.ids
+        };
+        let store = Store::open(dir.path()).unwrap();
+        let m = Memories::open(&store).unwrap();
+        assert_eq!(m.get_meta("tm").unwrap().units, 1);
+        let again = m
+            .add_units("tm", vec![draft("Save the file", "احفظ الملف"), draft("x", "y")])
+            .unwrap();
+        assert_eq!(again.ids[0], ids[0]);
+        assert!(again.ids[1] > ids[0], "ids are not reused");
     }
 }

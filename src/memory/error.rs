@@ -1,0 +1,61 @@
+//! Errors of the translation-memory domain. User faults (unknown memory,
+//! bad language, malformed import) are kept apart from internal faults
+//! (storage), so the HTTP layer can map them to 4xx and 500 respectively.
+
+use crate::formats::FormatError;
+
+/// What can go wrong in a translation-memory operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The named memory does not exist.
+    #[error("memory '{0}' does not exist")]
+    MemoryNotFound(String),
+    /// The unit id does not exist in the memory.
+    #[error("unit {id} does not exist in memory '{memory}'")]
+    UnitNotFound {
+        /// Memory name.
+        memory: String,
+        /// Unit id.
+        id: u64,
+    },
+    /// The memory exists with another language pair.
+    #[error("memory '{name}' exists with language pair {existing}, not {requested}")]
+    LanguagePairConflict {
+        /// Memory name.
+        name: String,
+        /// Pair stored.
+        existing: String,
+        /// Pair requested.
+        requested: String,
+    },
+    /// A request value is invalid (field name, message).
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field at fault.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// An import file cannot be read any further; nothing was stored.
+    #[error("import refused: {0}")]
+    Format(FormatError),
+    /// An I/O error on a local file (import spool, export sink).
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Storage failure (internal).
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Result of a translation-memory operation.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,355 @@
+//! The persistent search index of one memory and its in-memory form.
+//!
+//! Persistent part (in the memory's tree, written in the same batch as the
+//! unit it describes):
+//! * `d/<u32 be>` → dictionary entry: `ckey u32 be | weight u8 | text` — the
+//!   interned normalized token texts (and stem keys, which are interned in
+//!   the same id space);
+//! * `t/<u64 be id>` → unit blob: `dedup hash u64 | modified µs i64 |
+//!   n_source u16 | n_target u16 | token ids u32…` (both sides).
+//!
+//! At open both are read back (no re-tokenizing) into: the dictionary, a flat
+//! token arena, per-side postings (stem key → sorted unit ordinals, one entry
+//! per occurrence), per-side length buckets, and the dedup hash map.
+//! Deleted or replaced units keep their ordinal, marked dead, and are skipped.
+
+use super::score::{ckey_string, token_weight, Tok, MAX_TOKENS};
+use crate::text::Token;
+use std::collections::{BTreeMap, HashMap};
+
+/// Dictionary of interned strings.
+#[derive(Debug, Default)]
+pub struct Dict {
+    map: HashMap<String, u32>,
+    /// `(ckey, weight)` per id.
+    entries: Vec<(u32, u8)>,
+    /// Ids added since the last [`Dict::take_new`].
+    fresh: Vec<u32>,
+}
+
+impl Dict {
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Id of `s` if interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    /// `(ckey, weight)` of an id.
+    pub fn entry(&self, id: u32) -> (u32, u8) {
+        self.entries.get(id as usize).copied().unwrap_or((id, 2))
+    }
+
+    fn intern_raw(&mut self, s: &str, w: u8) -> u32 {
+        if let Some(id) = self.map.get(s) {
+            return *id;
+        }
+        let id = self.entries.len() as u32;
+        self.map.insert(s.to_string(), id);
+        self.entries.push((id, w));
+        self.fresh.push(id);
+        id
+    }
+
+    /// Interns a token, its stem key and returns the scorer view.
+    pub fn intern(&mut self, t: &Token) -> Tok {
+        if let Some(id) = self.map.get(&t.norm) {
+            let (ckey, w) = self.entry(*id);
+            return Tok { id: *id, ckey, w };
+        }
+        let w = token_weight(t.kind);
+        let ck = ckey_string(&t.norm, t.kind);
+        let ckey = if ck == t.norm {
+            None
+        } else {
+            // A stem key is interned as an entry of its own (ckey = itself).
+            Some(self.intern_raw(&ck, 2))
+        };
+        let id = self.intern_raw(&t.norm, w);
+        let ckey = ckey.unwrap_or(id);
+        if let Some(e) = self.entries.get_mut(id as usize) {
+            e.0 = ckey;
+        }
+        Tok { id, ckey, w }
+    }
+
+    /// The scorer view of a token without interning: unknown texts get ids
+    /// past the dictionary (`next_local`), so they equal nothing stored.
+    pub fn resolve(&self, t: &Token, local: &mut HashMap<String, u32>) -> Tok {
+        if let Some(id) = self.map.get(&t.norm) {
+            let (ckey, w) = self.entry(*id);
+            return Tok { id: *id, ckey, w };
+        }
+        let base = self.entries.len() as u32;
+        let mut local_id = |s: &str| -> u32 {
+            if let Some(id) = self.map.get(s) {
+                return *id;
+            }
+            let n = base.saturating_add(local.len() as u32);
+            *local.entry(s.to_string()).or_insert(n)
+        };
+        let id = local_id(&t.norm);
+        let ck = ckey_string(&t.norm, t.kind);
+        let ckey = if ck == t.norm { id } else { local_id(&ck) };
+        Tok {
+            id,
+            ckey,
+            w: token_weight(t.kind),
+        }
+    }
+
+    /// Encoded `(key, value)` of the entries added since the last call.
+    pub fn take_new(&mut self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let fresh = std::mem::take(&mut self.fresh);
+        let mut by_id: Vec<Option<&str>> = vec![None; 0];
+        if !fresh.is_empty() {
+            by_id = vec![None; self.entries.len()];
+            for (s, id) in &self.map {
+                if let Some(slot) = by_id.get_mut(*id as usize) {
+                    *slot = Some(s.as_str());
+                }
+            }
+        }
+        fresh
+            .into_iter()
+            .filter_map(|id| {
+                let s = by_id.get(id as usize).copied().flatten()?;
+                let (ckey, w) = self.entry(id);
+                let mut v = Vec::with_capacity(5 + s.len());
+                v.extend_from_slice(&ckey.to_be_bytes());
+                v.push(w);
+                v.extend_from_slice(s.as_bytes());
+                let mut k = b"d/".to_vec();
+                k.extend_from_slice(&id.to_be_bytes());
+                Some((k, v))
+            })
+            .collect()
+    }
+
+    /// Forgets the fresh list (after a successful write).
+    pub fn clear_fresh(&mut self) {
+        self.fresh.clear();
+    }
+
+    /// Loads one `d/` entry.
+    pub fn load_entry(&mut self, key: &[u8], value: &[u8]) -> bool {
+        let id = match key.get(2..6).and_then(|b| <[u8; 4]>::try_from(b).ok()) {
+            Some(b) => u32::from_be_bytes(b),
+            None => return false,
+        };
+        let (ckey, w, text) = match (value.get(0..4), value.get(4), value.get(5..)) {
+            (Some(c), Some(w), Some(t)) => match (<[u8; 4]>::try_from(c), std::str::from_utf8(t)) {
+                (Ok(c), Ok(t)) => (u32::from_be_bytes(c), *w, t),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        let idx = id as usize;
+        if self.entries.len() <= idx {
+            self.entries.resize(idx + 1, (u32::MAX, 2));
+        }
+        self.entries[idx] = (ckey, w);
+        self.map.insert(text.to_string(), id);
+        true
+    }
+}
+
+/// Per-unit record of the in-memory index.
+#[derive(Debug, Clone)]
+pub struct UnitRec {
+    /// Unit id.
+    pub id: u64,
+    /// `modified` in µs since the epoch (tie-break without loading the unit).
+    pub modified: i64,
+    /// Dedup hash.
+    pub hash: u64,
+    off: usize,
+    ns: u16,
+    nt: u16,
+    /// Weighted lengths of source and target.
+    pub lens: [u32; 2],
+    /// False once deleted or replaced.
+    pub alive: bool,
+}
+
+/// Postings and length buckets of one side.
+#[derive(Debug, Default)]
+pub struct SideIndex {
+    /// Stem key id → unit ordinals (one per occurrence, ascending).
+    pub postings: Vec<Vec<u32>>,
+    /// Weighted length → unit ordinals.
+    pub by_len: BTreeMap<u32, Vec<u32>>,
+}
+
+/// The in-memory index of one memory.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Dictionary.
+    pub dict: Dict,
+    /// Units by ordinal.
+    pub units: Vec<UnitRec>,
+    arena: Vec<u32>,
+    /// Source side (0) and target side (1).
+    pub sides: [SideIndex; 2],
+    /// Unit id → ordinal of the live record.
+    pub by_id: HashMap<u64, u32>,
+    /// Dedup hash → ordinals.
+    pub by_hash: HashMap<u64, Vec<u32>>,
+    /// Live units.
+    pub alive: u64,
+}
+
+/// Encodes a unit blob.
+pub fn encode_blob(hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(20 + 4 * (src.len() + tgt.len()));
+    v.extend_from_slice(&hash.to_be_bytes());
+    v.extend_from_slice(&modified.to_be_bytes());
+    v.extend_from_slice(&(src.len() as u16).to_be_bytes());
+    v.extend_from_slice(&(tgt.len() as u16).to_be_bytes());
+    for id in src.iter().chain(tgt) {
+        v.extend_from_slice(&id.to_be_bytes());
+    }
+    v
+}
+
+/// Decodes a unit blob into `(hash, modified, source ids, target ids)`.
+pub fn decode_blob(v: &[u8]) -> Option<(u64, i64, Vec<u32>, Vec<u32>)> {
+    let hash = u64::from_be_bytes(v.get(0..8)?.try_into().ok()?);
+    let modified = i64::from_be_bytes(v.get(8..16)?.try_into().ok()?);
+    let ns = u16::from_be_bytes(v.get(16..18)?.try_into().ok()?) as usize;
+    let nt = u16::from_be_bytes(v.get(18..20)?.try_into().ok()?) as usize;
+    let body = v.get(20..20 + 4 * (ns + nt))?;
+    let ids: Vec<u32> = body
+        .chunks_exact(4)
+        .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes))
+        .collect();
+    let (s, t) = ids.split_at(ns.min(ids.len()));
+    Some((hash, modified, s.to_vec(), t.to_vec()))
+}
+
+impl Index {
+    /// Token ids of side `side` (0 source, 1 target) of ordinal `ord`.
+    pub fn side_ids(&self, ord: u32, side: usize) -> &[u32] {
+        let Some(u) = self.units.get(ord as usize) else {
+            return &[];
+        };
+        let (a, b) = if side == 0 {
+            (u.off, u.off + u.ns as usize)
+        } else {
+            (u.off + u.ns as usize, u.off + u.ns as usize + u.nt as usize)
+        };
+        self.arena.get(a..b).unwrap_or(&[])
+    }
+
+    /// Scorer view of a stored side.
+    pub fn side_toks(&self, ord: u32, side: usize, out: &mut Vec<Tok>) {
+        out.clear();
+        for &id in self.side_ids(ord, side) {
+            let (ckey, w) = self.dict.entry(id);
+            out.push(Tok { id, ckey, w });
+        }
+    }
+
+    /// Adds a unit (its ids already interned); returns its ordinal.
+    pub fn push(&mut self, id: u64, hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> u32 {
+        let src = &src[..src.len().min(MAX_TOKENS)];
+        let tgt = &tgt[..tgt.len().min(MAX_TOKENS)];
+        if let Some(old) = self.by_id.get(&id).copied() {
+            self.kill(old);
+        }
+        let ord = self.units.len() as u32;
+        let off = self.arena.len();
+        self.arena.extend_from_slice(src);
+        self.arena.extend_from_slice(tgt);
+        let mut lens = [0u32; 2];
+        for (side, ids) in [src, tgt].into_iter().enumerate() {
+            for &tid in ids {
+                let (ckey, w) = self.dict.entry(tid);
+                lens[side] += u32::from(w);
+                let p = &mut self.sides[side].postings;
+                let ck = ckey as usize;
+                if p.len() <= ck {
+                    p.resize_with(ck + 1, Vec::new);
+                }
+                p[ck].push(ord);
+            }
+            self.sides[side]
+                .by_len
+                .entry(lens[side])
+                .or_default()
+                .push(ord);
+        }
+        self.units.push(UnitRec {
+            id,
+            modified,
+            hash,
+            off,
+            ns: src.len() as u16,
+            nt: tgt.len() as u16,
+            lens,
+            alive: true,
+        });
+        self.by_id.insert(id, ord);
+        self.by_hash.entry(hash).or_default().push(ord);
+        self.alive += 1;
+        ord
+    }
+
+    /// Marks an ordinal dead (postings are left; readers skip dead units).
+    pub fn kill(&mut self, ord: u32) {
+        if let Some(u) = self.units.get_mut(ord as usize) {
+            if u.alive {
+                u.alive = false;
+                self.alive = self.alive.saturating_sub(1);
+                if self.by_id.get(&u.id) == Some(&ord) {
+                    self.by_id.remove(&u.id);
+                }
+                if let Some(v) = self.by_hash.get_mut(&u.hash) {
+                    v.retain(|o| *o != ord);
+                    if v.is_empty() {
+                        self.by_hash.remove(&u.hash);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Live ordinals with this dedup hash.
+    pub fn with_hash(&self, hash: u64) -> Vec<u32> {
+        self.by_hash.get(&hash).cloned().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_round_trips() {
+        let b = encode_blob(7, -3, &[1, 2, 3], &[9]);
+        assert_eq!(decode_blob(&b), Some((7, -3, vec![1, 2, 3], vec![9])));
+        assert_eq!(decode_blob(&b[..10]), None);
+    }
+
+    #[test]
+    fn dictionary_round_trips_through_entries() {
+        let mut d = Dict::default();
+        let toks = crate::text::tokenize("الملف ملف .");
+        let v: Vec<Tok> = toks.iter().map(|t| d.intern(t)).collect();
+        let entries = d.take_new();
+        let mut e = Dict::default();
+        for (k, val) in &entries {
+            assert!(e.load_entry(k, val));
+        }
+        let again: Vec<Tok> = toks.iter().map(|t| e.resolve(t, &mut HashMap::new())).collect();
+        assert_eq!(v, again);
+    }
+}

@@ -1,0 +1,377 @@
+//! Import and export of whole memories, with the import journal.
+//!
+//! # Import journal (atomicity under `kill -9`)
+//! An import validates the whole spooled file first (pass 1: a fatal error
+//! stores nothing) and then writes batches of 10,000 units (pass 2). Before
+//! pass 2 it writes `import/<import id>` = `{"first_id": n}` and holds the
+//! memory's writer lock until the end, so every unit it *creates* has an id
+//! `≥ first_id`. The last batch removes the journal entry; then the store is
+//! flushed and the import is acknowledged. When the memory is opened and a
+//! journal entry is still there (the process died during pass 2), every unit
+//! with id `≥ first_id` is deleted with its index entries, so a half import
+//! is never visible. (Existing units whose `modified` an import refreshed
+//! keep the new time.)
+
+use crate::store::{key_u64, Batch, Tree};
+use serde::{Deserialize, Serialize};
+
+/// An in-progress import.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Journal {
+    pub(crate) first_id: u64,
+}
+
+/// Deletes the units of imports that never finished.
+pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
+    let journals: Vec<crate::store::Entry> =
+        tree.scan_prefix(b"import/").collect::<crate::store::Result<_>>()?;
+    for (k, v) in journals {
+        let Ok(j) = crate::store::decode_json::<Journal>(&k, &v) else {
+            tree.remove(&k)?;
+            continue;
+        };
+        let mut batch = Batch::new();
+        for r in tree.scan_prefix_from(b"u/", &key_u64(b"u/", j.first_id)) {
+            let (uk, _) = r?;
+            if let Some(id) = crate::store::u64_suffix(&uk) {
+                batch.remove(&uk);
+                batch.remove(&key_u64(b"t/", id));
+            }
+        }
+        batch.remove(&k);
+        tracing::warn!(first_id = j.first_id, "rolling back an unfinished import");
+        tree.apply(batch)?;
+    }
+    Ok(())
+}
+
+use super::model::{ImportReport, TranslationUnit, UnitDraft};
+use super::{poisoned, prepare_draft, write_units, Error, Memories, Memory, Result};
+use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// Units per write batch of an import.
+pub const IMPORT_BATCH: usize = 10_000;
+/// Row errors kept in an import report.
+pub const MAX_REPORTED_ERRORS: usize = 1000;
+
+type Drafts = Box<dyn Iterator<Item = std::result::Result<UnitDraft, FormatError>>>;
+
+/// Detects the format of a file from its decoded head.
+pub fn sniff_file(path: &Path) -> Result<Option<Format>> {
+    let f = std::fs::File::open(path)?;
+    let (mut r, _) = crate::formats::decoded_reader(f).map_err(Error::Format)?;
+    let head = r.fill_buf().map_err(|e| {
+        Error::Format(FormatError::fatal("invalid_encoding", e.to_string()))
+    })?;
+    Ok(crate::formats::sniff(head))
+}
+
+fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Drafts> {
+    let f = std::fs::File::open(path)?;
+    match format {
+        Format::Tmx => Ok(Box::new(TmxReader::new(f, src, tgt).map_err(Error::Format)?)),
+        Format::Tsv | Format::Csv => Err(Error::invalid(
+            "format",
+            "tsv/csv memory import is not available in this build",
+        )),
+        Format::Tbx => Err(Error::invalid(
+            "format",
+            "tbx is a term-base format; use tmx, tsv or csv for memories",
+        )),
+    }
+}
+
+fn note(report: &mut ImportReport, e: FormatError) {
+    report.errors_total += 1;
+    report.units_skipped += 1;
+    if report.errors.len() < MAX_REPORTED_ERRORS {
+        report.errors.push(e);
+    }
+}
+
+/// Validated drafts of a file (`None` for a skipped row, which `note`d).
+fn checked(
+    meta: &super::model::MemoryMeta,
+    item: std::result::Result<UnitDraft, FormatError>,
+) -> std::result::Result<std::result::Result<UnitDraft, FormatError>, Error> {
+    match item {
+        Err(e) if e.fatal => Err(Error::Format(e)),
+        Err(e) => Ok(Err(e)),
+        Ok(d) => Ok(prepare_draft(meta, d).map_err(|e| {
+            let msg = e.to_string();
+            FormatError::row("invalid_unit", msg)
+        })),
+    }
+}
+
+impl Memories {
+    /// Imports a file: pass 1 validates everything (a fatal error stores
+    /// nothing), pass 2 writes batches under the import journal. `format`
+    /// `None` sniffs the content. `progress` receives the units written.
+    pub fn import_file(
+        &self,
+        name: &str,
+        path: &Path,
+        format: Option<Format>,
+        dry_run: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let m = self.memory(name)?;
+        let format = match format {
+            Some(f) => f,
+            None => sniff_file(path)?.ok_or_else(|| {
+                Error::Format(FormatError::fatal(
+                    "unknown_format",
+                    "cannot tell the format from the content; pass ?format=tmx|tsv|csv",
+                ))
+            })?,
+        };
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        // Pass 1: validate, count.
+        let mut report = ImportReport::default();
+        let mut seen: std::collections::HashSet<u64> = Default::default();
+        for item in open_drafts(path, format, &meta.source_lang, &meta.target_lang)? {
+            match checked(&meta, item)? {
+                Err(e) => note(&mut report, e),
+                Ok(d) if dry_run => {
+                    let h = super::dedup_hash(&d.source, &d.target, d.context.as_deref());
+                    let exists = !m.index.read().map_err(|_| poisoned())?.with_hash(h).is_empty();
+                    if exists || !seen.insert(h) {
+                        report.units_updated += 1;
+                    } else {
+                        report.units_added += 1;
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        if dry_run {
+            return Ok(report);
+        }
+        // Pass 2: write under the journal.
+        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let first_id = m.meta.read().map_err(|_| poisoned())?.next_id;
+        let jid = self.store().generate_id()?;
+        let jkey = crate::store::key_u64(b"import/", jid);
+        m.tree.insert_json(&jkey, &Journal { first_id })?;
+        let result = write_pass(&m, path, format, &meta, &jkey, progress);
+        match result {
+            Ok((added, updated)) => {
+                report.units_added = added;
+                report.units_updated = updated;
+                Ok(report)
+            }
+            Err(e) => {
+                roll_back_journals(&m.tree)?;
+                let fresh = super::load_index(&m.tree)?;
+                *m.index.write().map_err(|_| poisoned())? = fresh;
+                Err(e)
+            }
+        }
+    }
+
+    /// Streams every unit of a memory as TMX 1.4b (or TSV) into `out`.
+    pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+        let m = self.memory(name)?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        match format {
+            Format::Tmx => {
+                let mut w = TmxWriter::new(out, &meta.source_lang, env!("CARGO_PKG_VERSION"))?;
+                for r in m.tree.scan_prefix(b"u/") {
+                    let (k, v) = r?;
+                    let u: TranslationUnit = crate::store::decode_json(&k, &v)?;
+                    w.write_unit(&u)?;
+                }
+                w.finish()?;
+                Ok(())
+            }
+            _ => Err(Error::invalid("format", "export supports tmx")),
+        }
+    }
+}
+
+fn write_pass(
+    m: &Memory,
+    path: &Path,
+    format: Format,
+    meta: &super::model::MemoryMeta,
+    jkey: &[u8],
+    progress: &mut dyn FnMut(u64),
+) -> Result<(u64, u64)> {
+    let mut it = open_drafts(path, format, &meta.source_lang, &meta.target_lang)?;
+    let (mut added, mut updated, mut done) = (0u64, 0u64, 0u64);
+    let now = chrono::Utc::now();
+    loop {
+        let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+        let mut ended = false;
+        while chunk.len() < IMPORT_BATCH {
+            match it.next() {
+                None => {
+                    ended = true;
+                    break;
+                }
+                Some(item) => {
+                    if let Ok(d) = checked(meta, item)? {
+                        chunk.push(d);
+                    }
+                }
+            }
+        }
+        let n = chunk.len() as u64;
+        let r = write_units(m, chunk, now, if ended { Some(jkey) } else { None })?;
+        added += r.added;
+        updated += r.updated;
+        done += n;
+        progress(done);
+        if ended {
+            return Ok((added, updated));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{draft, mems};
+    use super::*;
+    use crate::store::Store;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/memory")
+            .join(name)
+    }
+
+    fn all_units(m: &Memories) -> Vec<(String, String)> {
+        let tree = m.memory("tm").unwrap().tree.clone();
+        let mut v: Vec<(String, String)> = tree
+            .scan_prefix(b"u/")
+            .map(|r| {
+                let (k, val) = r.unwrap();
+                let u: TranslationUnit = crate::store::decode_json(&k, &val).unwrap();
+                (u.source, u.target)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn imports_tmx_utf8_and_utf16_and_dry_run_stores_nothing() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let dry = m
+            .import_file("tm", &fixture("small.tmx"), None, true, &mut |_| {})
+            .unwrap();
+        assert!(dry.units_added >= 2, "{dry:?}");
+        assert_eq!(m.get_meta("tm").unwrap().units, 0);
+        let r = m
+            .import_file("tm", &fixture("small.tmx"), Some(Format::Tmx), false, &mut |_| {})
+            .unwrap();
+        assert_eq!((r.units_added, r.units_updated), (dry.units_added, dry.units_updated));
+        let units = all_units(&m);
+        assert!(units.iter().any(|(s, t)| s == "Open the file" && t == "افتح الملف"), "{units:?}");
+        // The same content in UTF-16 only refreshes.
+        let r16 = m
+            .import_file("tm", &fixture("small.utf16le.tmx"), None, false, &mut |_| {})
+            .unwrap();
+        assert_eq!(r16.units_added, 0, "{r16:?}");
+        assert_eq!(all_units(&m), units);
+        let hits = m
+            .search(
+                "tm",
+                &super::super::model::SearchQuery {
+                    text: "افتح الملفات".into(),
+                    source_lang: Some("ar".into()),
+                    target_lang: Some("en".into()),
+                    min_score: 50,
+                    limit: 5,
+                    context: None,
+                },
+            )
+            .unwrap();
+        assert!(hits.iter().any(|h| h.target == "Open the file"), "{hits:?}");
+    }
+
+    #[test]
+    fn fatal_import_stores_nothing() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        for f in ["truncated.tmx", "billion-laughs.tmx", "external-entity.tmx"] {
+            let e = m
+                .import_file("tm", &fixture(f), Some(Format::Tmx), false, &mut |_| {})
+                .unwrap_err();
+            assert!(matches!(e, Error::Format(ref fe) if fe.fatal), "{f}: {e:?}");
+        }
+        assert_eq!(m.get_meta("tm").unwrap().units, 0);
+        assert!(all_units(&m).is_empty());
+    }
+
+    #[test]
+    fn export_reimports_to_the_same_units() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let mut d = draft("Click <b>%s</b> & save", "انقر <b>%s</b> واحفظ");
+        d.context = Some("dlg".into());
+        d.props = vec![("x-project".into(), "gedit".into())];
+        m.add_units("tm", vec![d, draft("  Save as… ", " حفظ باسم…\r\nبالملف")])
+            .unwrap();
+        let mut out = Vec::new();
+        m.export("tm", Format::Tmx, &mut out).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tmx");
+        std::fs::write(&p, &out).unwrap();
+        let (_s2, m2) = mems();
+        m2.create("tm", "en", "ar", None).unwrap();
+        let r = m2.import_file("tm", &p, None, false, &mut |_| {}).unwrap();
+        assert_eq!(r.units_added, 2, "{r:?}");
+        assert_eq!(all_units(&m2), all_units(&m));
+        let back = m2.get_unit("tm", 1).unwrap();
+        let orig = m.get_unit("tm", 1).unwrap();
+        assert_eq!(back.context, orig.context);
+        assert!(back.props.contains(&("x-project".to_string(), "gedit".to_string())));
+    }
+
+    #[test]
+    fn unfinished_import_is_rolled_back_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let m = Memories::open(&store).unwrap();
+            m.create("tm", "ar", "en", None).unwrap();
+            m.add_units("tm", vec![draft("احفظ الملف", "Save the file")])
+                .unwrap();
+            // Simulate a crash in pass 2: journal written, one batch applied,
+            // the final batch (which removes the journal) never ran.
+            let mem = m.memory("tm").unwrap();
+            let first_id = mem.meta.read().unwrap().next_id;
+            mem.tree
+                .insert_json(&crate::store::key_u64(b"import/", 99), &Journal { first_id })
+                .unwrap();
+            let _w = mem.writer.lock().unwrap();
+            write_units(
+                &mem,
+                vec![draft("افتح الملف", "Open the file"), draft("والملف", "and the file")],
+                chrono::Utc::now(),
+                None,
+            )
+            .unwrap();
+            assert_eq!(m.get_meta("tm").unwrap().units, 3);
+            store.flush_blocking().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let m = Memories::open(&store).unwrap();
+        assert_eq!(m.get_meta("tm").unwrap().units, 1);
+        assert_eq!(all_units(&m), vec![("احفظ الملف".into(), "Save the file".into())]);
+        let q = super::super::model::SearchQuery {
+            text: "افتح الملف".into(),
+            source_lang: None,
+            target_lang: None,
+            min_score: 90,
+            limit: 5,
+            context: None,
+        };
+        assert!(m.search("tm", &q).unwrap().is_empty());
+    }
+}

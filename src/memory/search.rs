@@ -1,0 +1,628 @@
+//! Fuzzy search (indexed and exhaustive) and concordance.
+//!
+//! A search runs over one side of the units: the source side when the
+//! query's `source_lang` is the memory's source language (or absent), the
+//! target side when it is the memory's target language — then each match is
+//! returned swapped (`source` = the unit's target text, `target` = the
+//! unit's source text, languages likewise), so a memory ar→en also answers
+//! en→ar queries.
+//!
+//! The indexed search computes the same candidate set as the exhaustive scan
+//! (every unit whose base score reaches `min_score`, see the proof in
+//! [`super::score`]) and both finish through the same ranking code, so their
+//! results are identical.
+
+use super::index::Index;
+use super::model::{ConcordanceHit, FuzzyMatch, SearchQuery, Span, TranslationUnit};
+use super::score::{self, Side, Tok};
+use super::{lang_base, poisoned, Error, Memories, Memory, Result};
+use crate::store::key_u64;
+use crate::text::Token;
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+/// Highest `limit`.
+pub const MAX_LIMIT: usize = 100;
+
+/// Which side (0 source, 1 target) a query in `source_lang` searches.
+fn resolve_side(
+    meta: &super::model::MemoryMeta,
+    source_lang: Option<&str>,
+    target_lang: Option<&str>,
+) -> Result<usize> {
+    let side = match source_lang {
+        None => 0,
+        Some(l) if lang_base(l) == lang_base(&meta.source_lang) => 0,
+        Some(l) if lang_base(l) == lang_base(&meta.target_lang) => 1,
+        Some(l) => {
+            return Err(Error::invalid(
+                "source_lang",
+                format!(
+                    "{l} is neither language of this memory ({}→{})",
+                    meta.source_lang, meta.target_lang
+                ),
+            ))
+        }
+    };
+    if let Some(t) = target_lang {
+        let other = if side == 0 {
+            &meta.target_lang
+        } else {
+            &meta.source_lang
+        };
+        if lang_base(t) != lang_base(other) {
+            return Err(Error::invalid(
+                "target_lang",
+                format!("{t} is not the other language of this memory ({other})"),
+            ));
+        }
+    }
+    Ok(side)
+}
+
+fn check_query(q: &SearchQuery) -> Result<()> {
+    if q.min_score > 101 {
+        return Err(Error::invalid("min_score", "must be between 0 and 101"));
+    }
+    if q.limit == 0 || q.limit > MAX_LIMIT {
+        return Err(Error::invalid("limit", "must be between 1 and 100"));
+    }
+    if q.text.trim().is_empty() {
+        return Err(Error::invalid("text", "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Query ckey group: (ckey, count in query, heaviest weight).
+type Group = (u32, u32, u32);
+
+fn groups(qv: &[Tok]) -> Vec<Group> {
+    let mut g: Vec<Group> = Vec::new();
+    for t in qv {
+        match g.iter_mut().find(|x| x.0 == t.ckey) {
+            Some(x) => {
+                x.1 += 1;
+                x.2 = x.2.max(u32::from(t.w));
+            }
+            None => g.push((t.ckey, 1, u32::from(t.w))),
+        }
+    }
+    g
+}
+
+/// Units (ordinal, base score) whose base score reaches `s`, from the index.
+fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32, u32)> {
+    let lq = score::weighted_len(qv);
+    // Lower length bound and count threshold coincide: T = ceil(s·lq/100).
+    let t = (u64::from(s) * u64::from(lq)).div_ceil(100) as u32;
+    let hi = if s == 0 {
+        u32::MAX
+    } else {
+        (100 * u64::from(lq) / u64::from(s)).min(u64::from(u32::MAX)) as u32
+    };
+    let sidx = &idx.sides[side];
+    let mut cands: Vec<u32> = Vec::new();
+    let g = groups(qv);
+    if t == 0 {
+        for ords in sidx.by_len.range(..=hi).map(|(_, v)| v) {
+            cands.extend_from_slice(ords);
+        }
+    } else {
+        let df = |ck: u32| sidx.postings.get(ck as usize).map_or(0, Vec::len);
+        let mut order: Vec<&Group> = g.iter().collect();
+        order.sort_by_key(|x| df(x.0));
+        let mut rest: u32 = g.iter().map(|x| x.1 * x.2).sum();
+        for x in order {
+            if rest < t {
+                break;
+            }
+            rest -= x.1 * x.2;
+            if let Some(p) = sidx.postings.get(x.0 as usize) {
+                cands.extend_from_slice(p);
+            }
+        }
+        cands.sort_unstable();
+    }
+    cands.dedup();
+    let mut counts = vec![0u32; g.len()];
+    let mut ut: Vec<Tok> = Vec::new();
+    let mut out = Vec::new();
+    for ord in cands {
+        let Some(rec) = idx.units.get(ord as usize) else {
+            continue;
+        };
+        let lu = rec.lens[side];
+        if !rec.alive || lu < t || lu > hi {
+            continue;
+        }
+        if t > 0 {
+            counts.iter_mut().for_each(|c| *c = 0);
+            let mut overlap = 0u32;
+            for &id in idx.side_ids(ord, side) {
+                let ck = idx.dict.entry(id).0;
+                if let Some(gi) = g.iter().position(|x| x.0 == ck) {
+                    if counts[gi] < g[gi].1 {
+                        counts[gi] += 1;
+                        overlap += g[gi].2;
+                    }
+                }
+            }
+            if overlap < t {
+                continue;
+            }
+        }
+        idx.side_toks(ord, side, &mut ut);
+        let dmax = score::max_distance(s, lq, lu);
+        if let Some(d) = score::distance(qv, &ut, Some(dmax)) {
+            let base = score::base_score(d, lq, lu);
+            if base >= s {
+                out.push((ord, base));
+            }
+        }
+    }
+    out
+}
+
+/// Every live unit with its base score (no index, no cutoff): the reference.
+fn exhaustive_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32, u32)> {
+    let lq = score::weighted_len(qv);
+    let mut ut = Vec::new();
+    let mut out = Vec::new();
+    for (ord, rec) in idx.units.iter().enumerate() {
+        if !rec.alive {
+            continue;
+        }
+        idx.side_toks(ord as u32, side, &mut ut);
+        if let Some(d) = score::distance(qv, &ut, None) {
+            let base = score::base_score(d, lq, score::weighted_len(&ut));
+            if base >= s {
+                out.push((ord as u32, base));
+            }
+        }
+    }
+    out
+}
+
+impl Memories {
+    /// Fuzzy search through the index.
+    pub fn search(&self, name: &str, q: &SearchQuery) -> Result<Vec<FuzzyMatch>> {
+        self.search_with(name, q, false)
+    }
+
+    /// The same search by scoring every unit (reference for tests and
+    /// benchmarks).
+    pub fn search_exhaustive(&self, name: &str, q: &SearchQuery) -> Result<Vec<FuzzyMatch>> {
+        self.search_with(name, q, true)
+    }
+
+    fn search_with(&self, name: &str, q: &SearchQuery, exhaustive: bool) -> Result<Vec<FuzzyMatch>> {
+        check_query(q)?;
+        let m = self.memory(name)?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let side = resolve_side(&meta, q.source_lang.as_deref(), q.target_lang.as_deref())?;
+        let idx = m.index.read().map_err(|_| poisoned())?;
+        let qtokens = score::tokens(&q.text);
+        if qtokens.is_empty() {
+            return Err(Error::invalid("text", "contains no tokens"));
+        }
+        let mut local = HashMap::new();
+        let qv: Vec<Tok> = qtokens
+            .iter()
+            .map(|t| idx.dict.resolve(t, &mut local))
+            .collect();
+        let s = q.min_score.min(100);
+        let cands = if exhaustive {
+            exhaustive_candidates(&idx, side, &qv, s)
+        } else {
+            indexed_candidates(&idx, side, &qv, s)
+        };
+        rank(&m, &idx, side, q, &qtokens, &qv, cands)
+    }
+
+    /// Units whose source or target contains `phrase` (normalized, clitic
+    /// and inflection variants of each word accepted, words in order and
+    /// adjacent), with the spans in code points of the stored text. `lang`
+    /// restricts the search to the side in that language.
+    pub fn concordance(
+        &self,
+        name: &str,
+        phrase: &str,
+        lang: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ConcordanceHit>> {
+        if phrase.trim().is_empty() {
+            return Err(Error::invalid("q", "must not be empty"));
+        }
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(Error::invalid("limit", "must be between 1 and 100"));
+        }
+        let m = self.memory(name)?;
+        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let sides: Vec<usize> = match lang {
+            None => vec![0, 1],
+            Some(l) => vec![resolve_side(&meta, Some(l), None)?],
+        };
+        let idx = m.index.read().map_err(|_| poisoned())?;
+        let qtokens = score::tokens(phrase);
+        let mut local = HashMap::new();
+        let qk: Vec<u32> = qtokens
+            .iter()
+            .map(|t| idx.dict.resolve(t, &mut local).ckey)
+            .collect();
+        if qk.is_empty() || qk.iter().any(|&k| k as usize >= idx.dict.len()) {
+            return Ok(Vec::new());
+        }
+        // ordinal → token positions per side
+        let mut found: std::collections::BTreeMap<u32, Vec<(usize, usize)>> = Default::default();
+        for &side in &sides {
+            let sidx = &idx.sides[side];
+            let rare = qk
+                .iter()
+                .copied()
+                .min_by_key(|k| sidx.postings.get(*k as usize).map_or(0, Vec::len))
+                .unwrap_or(0);
+            let Some(post) = sidx.postings.get(rare as usize) else {
+                continue;
+            };
+            let mut last = None;
+            for &ord in post {
+                if last == Some(ord) {
+                    continue;
+                }
+                last = Some(ord);
+                if !idx.units.get(ord as usize).is_some_and(|u| u.alive) {
+                    continue;
+                }
+                let keys: Vec<u32> = idx
+                    .side_ids(ord, side)
+                    .iter()
+                    .map(|&id| idx.dict.entry(id).0)
+                    .collect();
+                for start in 0..keys.len().saturating_sub(qk.len() - 1) {
+                    if keys[start..start + qk.len()] == qk[..] {
+                        found.entry(ord).or_default().push((side, start));
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        for (ord, positions) in found.into_iter().take(limit) {
+            let Some(rec) = idx.units.get(ord as usize) else {
+                continue;
+            };
+            let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+                continue;
+            };
+            let toks = [score::tokens(&unit.source), score::tokens(&unit.target)];
+            let spans = positions
+                .into_iter()
+                .filter_map(|(side, start)| {
+                    let t = &toks[side];
+                    Some(Span {
+                        source_side: side == 0,
+                        start: t.get(start)?.char_start,
+                        end: t.get(start + qk.len() - 1)?.char_end,
+                    })
+                })
+                .collect();
+            hits.push(ConcordanceHit { unit, spans });
+        }
+        Ok(hits)
+    }
+}
+
+/// Loads, penalizes and orders candidates; stops as soon as no remaining
+/// candidate can enter the top `limit` (its base score bounds its final
+/// score; 101 is only possible from base 100).
+fn rank(
+    m: &Memory,
+    idx: &Index,
+    side: usize,
+    q: &SearchQuery,
+    qtokens: &[Token],
+    qv: &[Tok],
+    mut cands: Vec<(u32, u32)>,
+) -> Result<Vec<FuzzyMatch>> {
+    let key = |ord: u32, score: u32| {
+        let rec = idx.units.get(ord as usize);
+        (
+            Reverse(score),
+            Reverse(rec.map_or(i64::MIN, |r| r.modified)),
+            rec.map_or(u64::MAX, |r| r.id),
+        )
+    };
+    let upper = |base: u32| if base == 100 { 101 } else { base };
+    cands.sort_by_key(|&(ord, base)| key(ord, upper(base)));
+    let mut results: Vec<((Reverse<u32>, Reverse<i64>, u64), FuzzyMatch)> = Vec::new();
+    let qside = Side {
+        text: &q.text,
+        tokens: qtokens,
+        toks: qv,
+    };
+    let mut local = HashMap::new();
+    for (ord, base) in cands {
+        if results.len() >= q.limit {
+            if let Some((kth, _)) = results.get(q.limit - 1) {
+                if *kth <= key(ord, upper(base)) {
+                    break;
+                }
+            }
+        }
+        let Some(rec) = idx.units.get(ord as usize) else {
+            continue;
+        };
+        let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+            continue;
+        };
+        let (text, other, lang, other_lang) = if side == 0 {
+            (unit.source, unit.target, unit.source_lang, unit.target_lang)
+        } else {
+            (unit.target, unit.source, unit.target_lang, unit.source_lang)
+        };
+        let ut = score::tokens(&text);
+        let uv: Vec<Tok> = ut.iter().map(|t| idx.dict.resolve(t, &mut local)).collect();
+        let uside = Side {
+            text: &text,
+            tokens: &ut,
+            toks: &uv,
+        };
+        let steps = score::align(qv, &uv);
+        let penalties = score::penalties(&qside, &uside, &steps);
+        let identical = q.text == text;
+        let context_equal = q.context.is_some() && q.context == unit.context;
+        let sc = score::final_score(base, &penalties, identical, context_equal);
+        if sc < q.min_score {
+            continue;
+        }
+        let diff = score::diff(&qside, &uside, &steps);
+        let fm = FuzzyMatch {
+            id: unit.id,
+            score: sc,
+            source: text,
+            target: other,
+            source_lang: lang,
+            target_lang: other_lang,
+            diff,
+            penalties,
+            origin: unit.origin,
+            modified: unit.modified,
+            context: unit.context,
+        };
+        let k = key(ord, sc);
+        let pos = results.partition_point(|(x, _)| *x < k);
+        results.insert(pos, (k, fm));
+        results.truncate(q.limit);
+    }
+    Ok(results.into_iter().map(|(_, f)| f).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{draft, mems};
+    use super::*;
+
+    fn query(text: &str, min: u32) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            source_lang: None,
+            target_lang: None,
+            min_score: min,
+            limit: 5,
+            context: None,
+        }
+    }
+
+    #[test]
+    fn searches_either_side_and_swaps() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        m.add_units(
+            "tm",
+            vec![
+                draft("Save the file", "احفظ الملف"),
+                draft("Open the file", "افتح الملف"),
+                draft("Close all windows", "أغلق كل النوافذ"),
+            ],
+        )
+        .unwrap();
+        let r = m.search("tm", &query("Save the file now", 50)).unwrap();
+        assert_eq!(r[0].source, "Save the file");
+        assert_eq!(r[0].target, "احفظ الملف");
+        assert_eq!(r[0].score, 75);
+        let mut q = query("احفظ الملف", 70);
+        q.source_lang = Some("ar".into());
+        let r = m.search("tm", &q).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].score, r[0].source.as_str()), (100, "احفظ الملف"));
+        assert_eq!((r[0].source_lang.as_str(), r[0].target_lang.as_str()), ("ar", "en"));
+        assert_eq!(r[0].target, "Save the file");
+        q.source_lang = Some("fr".into());
+        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "source_lang", .. })));
+    }
+
+    #[test]
+    fn context_gives_101_and_validation() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        let mut d = draft("احفظ الملف", "Save the file");
+        d.context = Some("menu.file".into());
+        m.add_units("tm", vec![d, draft("احفظ الملف", "Save file")]).unwrap();
+        let mut q = query("احفظ الملف", 70);
+        q.context = Some("menu.file".into());
+        let r = m.search("tm", &q).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].score, r[0].target.as_str()), (101, "Save the file"));
+        assert_eq!(r[1].score, 100);
+        q.min_score = 102;
+        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "min_score", .. })));
+        q.min_score = 70;
+        q.limit = 0;
+        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "limit", .. })));
+        q.limit = 5;
+        q.text = "  ".into();
+        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "text", .. })));
+    }
+
+    #[test]
+    fn concordance_spans_in_code_points() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        m.add_units(
+            "tm",
+            vec![
+                draft("مقدمة في الذكاء الاصطناعي", "Introduction to artificial intelligence"),
+                draft("الذكاء البشري", "human intelligence"),
+            ],
+        )
+        .unwrap();
+        let hits = m.concordance("tm", "الذكاء الاصطناعي", None, 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        let s = hits[0].spans[0];
+        assert!(s.source_side);
+        let chars: String = hits[0].unit.source.chars().skip(s.start).take(s.end - s.start).collect();
+        assert_eq!(chars, "الذكاء الاصطناعي");
+        let hits = m.concordance("tm", "Intelligence", Some("en"), 10).unwrap();
+        assert_eq!(hits.len(), 2);
+        assert!(!hits[0].spans[0].source_side);
+    }
+}
+
+#[cfg(test)]
+mod recall_tests {
+    use super::super::tests::{draft, mems};
+    use super::*;
+
+    /// Tiny deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const VOCAB: &[&str] = &[
+        "الملف", "والملف", "ملف", "بالملف", "احفظ", "افتح", "أغلق", "اغلق", "النافذة", "file",
+        "File", "save", "open", "the", ".", ",", "؟", "3", "42", "%s", "<b>", "{0}", "إعدادات",
+        "الإعدادات",
+    ];
+
+    fn sentence(r: &mut Rng, max: usize) -> String {
+        let n = 1 + r.below(max);
+        (0..n).map(|_| VOCAB[r.below(VOCAB.len())]).collect::<Vec<_>>().join(" ")
+    }
+
+    fn compare(m: &Memories, q: &SearchQuery) {
+        let a = m.search("tm", q).unwrap();
+        let b = m.search_exhaustive("tm", q).unwrap();
+        let ka: Vec<(u64, u32)> = a.iter().map(|x| (x.id, x.score)).collect();
+        let kb: Vec<(u64, u32)> = b.iter().map(|x| (x.id, x.score)).collect();
+        assert_eq!(ka, kb, "query {:?} min {} limit {}", q.text, q.min_score, q.limit);
+    }
+
+    #[test]
+    fn indexed_equals_exhaustive_on_random_data() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let drafts: Vec<_> = (0..600)
+            .map(|_| draft(&sentence(&mut r, 8), &sentence(&mut r, 8)))
+            .collect();
+        let rep = m.add_units("tm", drafts).unwrap();
+        // Deletions and replacements leave dead postings behind.
+        for id in rep.ids.iter().step_by(7) {
+            let _ = m.delete_unit("tm", *id);
+        }
+        for id in rep.ids.iter().skip(3).step_by(11) {
+            let _ = m.put_unit("tm", *id, draft(&sentence(&mut r, 6), "x"));
+        }
+        let mut nonempty = 0;
+        for i in 0..400 {
+            let text = sentence(&mut r, 9);
+            let q = SearchQuery {
+                text,
+                source_lang: Some(if i % 2 == 0 { "ar" } else { "en" }.into()),
+                target_lang: None,
+                min_score: [0, 10, 35, 50, 60, 70, 75, 80, 90, 99, 100, 101][i % 12],
+                limit: [1, 3, 100][i % 3],
+                context: None,
+            };
+            compare(&m, &q);
+            nonempty += usize::from(!m.search("tm", &q).unwrap().is_empty());
+        }
+        assert!(nonempty > 100, "queries must find something: {nonempty}");
+    }
+
+    /// Decodes one field of the data set's TSV (`\\`, `\t`, `\n`, `\r`).
+    fn unescape(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                match it.next() {
+                    Some('t') => out.push('\t'),
+                    Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some(o) => out.push(o),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn indexed_equals_exhaustive_on_real_memory() {
+        use std::io::BufRead;
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/tm/software-ui.en-ar.tsv.gz"
+        );
+        let Ok(f) = std::fs::File::open(path) else {
+            println!("skipped: {path} is absent");
+            return;
+        };
+        let rows: Vec<(String, String)> = std::io::BufReader::new(flate2::read::GzDecoder::new(f))
+            .lines()
+            .skip(1)
+            .take(20_400)
+            .map_while(|l| l.ok())
+            .filter_map(|l| {
+                let mut p = l.split('\t');
+                Some((unescape(p.next()?), unescape(p.next()?)))
+            })
+            .collect();
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let (units, held) = rows.split_at(20_000.min(rows.len()));
+        for chunk in units.chunks(5000) {
+            m.add_units("tm", chunk.iter().map(|(s, t)| draft(s, t)).collect())
+                .unwrap();
+        }
+        let mut found = 0;
+        for (i, (en, ar)) in held.iter().take(200).enumerate() {
+            let (text, lang) = if i % 2 == 0 { (en, "en") } else { (ar, "ar") };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let q = SearchQuery {
+                text: text.clone(),
+                source_lang: Some(lang.into()),
+                target_lang: None,
+                min_score: [50, 70, 85][i % 3],
+                limit: 10,
+                context: None,
+            };
+            compare(&m, &q);
+            found += usize::from(!m.search("tm", &q).unwrap().is_empty());
+        }
+        assert!(found > 20, "held-back rows must find fuzzy matches: {found}");
+    }
+}

@@ -1,0 +1,681 @@
+//! Imports: drafts from a file into a term base, all-or-nothing on fatal
+//! errors, bounded memory.
+//!
+//! The input is read TWICE (it is a spooled file or a path, so it can be
+//! opened again): the first pass validates everything and collects row
+//! errors — a fatal error there (malformed XML, bad encoding, wrong format)
+//! returns [`Error::Format`] and nothing is stored; the second pass writes in
+//! atomic batches of [`CHUNK`] entries. A dry run plans the whole import in
+//! the first pass and writes nothing.
+//!
+//! Duplicates: a draft with an id is the entry with that id; a draft without
+//! one is the entry sharing the normalized preferred (else first) term of
+//! any language (`إصطناعي` ~ `اصطناعي`, `ة` ~ `ه`, diacritics ignored).
+//! `on_duplicate` decides: `merge` (add new terms and variants, fill empty
+//! fields), `skip` (leave the entry), `replace` (overwrite it, keeping its id
+//! and creation time). Counts are per row: each valid row is exactly one of
+//! added / updated / unchanged (a skipped duplicate is unchanged); rows with
+//! errors are `rows_skipped`.
+
+use super::index::{dup_keys, norm_text};
+use super::model::{Concept, ConceptDraft};
+use super::{
+    concept_from, concept_key, lock, read, tidy, validate_draft, Error, Result, TermBase,
+    TermBases, CONCEPT_PREFIX,
+};
+use crate::formats::tbx::{write_tbx, TbxReader};
+use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
+use crate::formats::{decoded_reader, sniff, Format, FormatError};
+use crate::store::Batch;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+
+/// Entries written per atomic batch in the second pass.
+pub const CHUNK: usize = 5_000;
+/// Errors kept in a report (the total is counted separately).
+pub const MAX_REPORTED_ERRORS: usize = 1_000;
+
+/// What to do with an entry that already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDuplicate {
+    /// Add the new terms and variants to the existing entry.
+    #[default]
+    Merge,
+    /// Keep the existing entry as it is.
+    Skip,
+    /// Overwrite the existing entry.
+    Replace,
+}
+
+impl OnDuplicate {
+    /// Parses `merge`, `skip`, `replace`.
+    pub fn parse(s: &str) -> Option<OnDuplicate> {
+        match s {
+            "merge" => Some(OnDuplicate::Merge),
+            "skip" => Some(OnDuplicate::Skip),
+            "replace" => Some(OnDuplicate::Replace),
+            _ => None,
+        }
+    }
+}
+
+/// Import options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Duplicate handling.
+    pub on_duplicate: OnDuplicate,
+    /// Compute the report, store nothing.
+    pub dry_run: bool,
+}
+
+/// One problem of an import, with its position in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportIssue {
+    /// 1-based line, where known.
+    pub line: Option<u64>,
+    /// 1-based column, where known.
+    pub column: Option<u64>,
+    /// Stable code.
+    pub code: String,
+    /// Explanation.
+    pub message: String,
+}
+
+impl From<&FormatError> for ImportIssue {
+    fn from(e: &FormatError) -> Self {
+        ImportIssue {
+            line: e.line,
+            column: e.column,
+            code: e.code.to_string(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// What an import did (or would do, for a dry run).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportReport {
+    /// New entries.
+    pub entries_added: u64,
+    /// Rows that changed an existing entry.
+    pub entries_updated: u64,
+    /// Rows that matched an existing entry without changing it.
+    pub entries_unchanged: u64,
+    /// Rows not imported because of an error.
+    pub rows_skipped: u64,
+    /// The first [`MAX_REPORTED_ERRORS`] row errors.
+    pub errors: Vec<ImportIssue>,
+    /// All row errors.
+    pub errors_total: u64,
+    /// Reader warnings (ignored columns, unknown statuses, …).
+    pub warnings: Vec<ImportIssue>,
+}
+
+impl ImportReport {
+    fn error(&mut self, issue: ImportIssue) {
+        self.errors_total += 1;
+        self.rows_skipped += 1;
+        if self.errors.len() < MAX_REPORTED_ERRORS {
+            self.errors.push(issue);
+        }
+    }
+}
+
+/// A stream of drafts from a file, with the reader's warnings at the end.
+pub trait DraftReader: Iterator<Item = std::result::Result<ConceptDraft, FormatError>> {
+    /// Warnings collected so far.
+    fn warnings(&self) -> Vec<FormatError> {
+        Vec::new()
+    }
+}
+
+/// A [`DraftReader`] over any iterator of drafts (tests, programmatic imports).
+pub struct DraftIter<I>(pub I);
+
+impl<I: Iterator<Item = std::result::Result<ConceptDraft, FormatError>>> Iterator for DraftIter<I> {
+    type Item = std::result::Result<ConceptDraft, FormatError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+impl<I: Iterator<Item = std::result::Result<ConceptDraft, FormatError>>> DraftReader
+    for DraftIter<I>
+{
+}
+
+/// Opens the input (again) for one pass.
+pub type Opener<'a> =
+    dyn FnMut() -> std::result::Result<Box<dyn DraftReader + 'a>, FormatError> + 'a;
+
+/// Concepts changed by the import but not yet in the index.
+#[derive(Default)]
+struct Pending {
+    by_id: HashMap<String, Concept>,
+    by_dup: HashMap<String, String>,
+}
+
+impl Pending {
+    fn put(&mut self, c: Concept) {
+        for k in dup_keys(&c.terms) {
+            self.by_dup.entry(k).or_insert_with(|| c.id.clone());
+        }
+        self.by_id.insert(c.id.clone(), c);
+    }
+}
+
+/// Whether two concepts have the same content (timestamps aside).
+fn same_content(a: &Concept, b: &Concept) -> bool {
+    a.domain == b.domain
+        && a.definition == b.definition
+        && a.note == b.note
+        && a.context_words == b.context_words
+        && a.terms == b.terms
+}
+
+/// `existing` with the draft's new terms, variants and missing fields added.
+fn merge(existing: &Concept, d: ConceptDraft) -> Concept {
+    let mut c = existing.clone();
+    c.domain = c.domain.or(d.domain);
+    c.definition = c.definition.or(d.definition);
+    c.note = c.note.or(d.note);
+    for w in d.context_words {
+        if !c.context_words.contains(&w) {
+            c.context_words.push(w);
+        }
+    }
+    for (tag, terms) in d.terms {
+        let list = c.terms.entry(tag).or_default();
+        for t in terms {
+            let n = norm_text(&t.text);
+            match list.iter_mut().find(|e| norm_text(&e.text) == n) {
+                Some(e) => {
+                    for v in t.variants {
+                        if !e.variants.contains(&v) {
+                            e.variants.push(v);
+                        }
+                    }
+                    e.pos = e.pos.take().or(t.pos);
+                    e.note = e.note.take().or(t.note);
+                }
+                None => list.push(t),
+            }
+        }
+    }
+    c
+}
+
+impl TermBases {
+    /// Imports drafts read by `open` (called once or twice, see the module
+    /// doc) into the term base `name`. `progress` gets the number of rows
+    /// read so far (both passes count).
+    pub fn import_drafts(
+        &self,
+        name: &str,
+        open: &mut Opener<'_>,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let tb = self.base(name)?;
+        let mut report = ImportReport::default();
+        let mut rows = 0u64;
+        // Pass 1: validate (and, for a dry run, plan).
+        let mut pending = Pending::default();
+        {
+            let mut reader = open().map_err(Error::Format)?;
+            for item in reader.by_ref() {
+                rows += 1;
+                if rows % 1000 == 0 {
+                    progress(rows);
+                }
+                match item {
+                    Err(e) if e.fatal => return Err(Error::Format(e)),
+                    Err(e) => report.error(ImportIssue::from(&e)),
+                    Ok(d) => match validate_draft(&d) {
+                        Err(e) => report.error(invalid_issue(&e)),
+                        Ok(()) if opts.dry_run => {
+                            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, true)?;
+                        }
+                        Ok(()) => {}
+                    },
+                }
+            }
+            report.warnings = reader
+                .warnings()
+                .iter()
+                .take(MAX_REPORTED_ERRORS)
+                .map(ImportIssue::from)
+                .collect();
+        }
+        if opts.dry_run {
+            progress(rows);
+            return Ok(report);
+        }
+        // Pass 2: write in chunks under the term base's write lock.
+        let mut reader = open().map_err(Error::Format)?;
+        let _w = lock(&tb.write);
+        let mut chunk: Vec<Concept> = Vec::new();
+        for item in reader.by_ref() {
+            rows += 1;
+            if rows % 1000 == 0 {
+                progress(rows);
+            }
+            let d = match item {
+                Err(e) if e.fatal => return Err(Error::Format(e)),
+                Err(_) => continue,
+                Ok(d) => d,
+            };
+            if validate_draft(&d).is_err() {
+                continue;
+            }
+            if let Some(c) = self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)? {
+                chunk.push(c);
+            }
+            if pending.by_id.len() >= CHUNK {
+                self.write_chunk(&tb, &mut chunk, &mut pending)?;
+            }
+        }
+        self.write_chunk(&tb, &mut chunk, &mut pending)?;
+        progress(rows);
+        Ok(report)
+    }
+
+    /// Decides what one draft does; returns the concept to write.
+    fn plan(
+        &self,
+        tb: &TermBase,
+        d: ConceptDraft,
+        opts: ImportOptions,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+        dry_run: bool,
+    ) -> Result<Option<Concept>> {
+        let existing: Option<Concept> = match &d.id {
+            Some(id) => pending
+                .by_id
+                .get(id)
+                .cloned()
+                .or_else(|| read(&tb.index).get(id).map(|c| (*c).clone())),
+            None => {
+                let keys = dup_keys(&d.terms);
+                let from_pending = keys
+                    .iter()
+                    .find_map(|k| pending.by_dup.get(k))
+                    .and_then(|id| pending.by_id.get(id))
+                    .cloned();
+                from_pending.or_else(|| {
+                    let ix = read(&tb.index);
+                    let slot = ix.duplicates_of(&keys).into_iter().next()?;
+                    let id = ix.slot(slot)?.concept.id.clone();
+                    drop(ix);
+                    // An entry already changed by this import wins over its
+                    // stale indexed copy.
+                    pending
+                        .by_id
+                        .get(&id)
+                        .cloned()
+                        .or_else(|| read(&tb.index).get(&id).map(|c| (*c).clone()))
+                })
+            }
+        };
+        let Some(old) = existing else {
+            let id = match &d.id {
+                Some(id) => id.clone(),
+                None if dry_run => format!("dry-run-{}", pending.by_id.len()),
+                None => loop {
+                    let id = self.fresh_id(tb)?;
+                    if !pending.by_id.contains_key(&id) {
+                        break id;
+                    }
+                },
+            };
+            let c = concept_from(d, id, Utc::now());
+            report.entries_added += 1;
+            pending.put(c.clone());
+            return Ok(Some(c));
+        };
+        let new = match opts.on_duplicate {
+            OnDuplicate::Skip => {
+                report.entries_unchanged += 1;
+                return Ok(None);
+            }
+            OnDuplicate::Replace => concept_from(d, old.id.clone(), old.created),
+            OnDuplicate::Merge => merge(&old, d),
+        };
+        if same_content(&old, &new) {
+            report.entries_unchanged += 1;
+            return Ok(None);
+        }
+        let mut new = new;
+        new.modified = Utc::now();
+        report.entries_updated += 1;
+        pending.put(new.clone());
+        Ok(Some(new))
+    }
+
+    fn write_chunk(
+        &self,
+        tb: &TermBase,
+        chunk: &mut Vec<Concept>,
+        pending: &mut Pending,
+    ) -> Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        // Later versions of the same entry within the chunk supersede
+        // earlier ones: write the pending (final) version once.
+        let mut batch = Batch::new();
+        let mut upserts = Vec::with_capacity(pending.by_id.len());
+        for (_, c) in pending.by_id.drain() {
+            batch.insert_json(&concept_key(&c.id), &c)?;
+            upserts.push(c);
+        }
+        pending.by_dup.clear();
+        chunk.clear();
+        tb.commit(batch, upserts, vec![])
+    }
+}
+
+impl DraftReader for TermDelimitedReader<'_> {
+    fn warnings(&self) -> Vec<FormatError> {
+        TermDelimitedReader::warnings(self).to_vec()
+    }
+}
+
+impl DraftReader for TbxReader<'_> {}
+
+/// Opens the raw bytes of an import (again) for one pass.
+pub type ByteOpener<'a> = dyn FnMut() -> std::io::Result<Box<dyn Read + Send + 'a>> + 'a;
+
+/// Decides the format of an import from the declared one (if any) and the
+/// first decoded bytes: a declared format that contradicts the content is a
+/// fatal `format_mismatch`, an unrecognizable body without a declared
+/// format a fatal `unknown_format`.
+fn resolve_format(
+    declared: Option<Format>,
+    open: &mut ByteOpener<'_>,
+) -> std::result::Result<Format, FormatError> {
+    let raw = open().map_err(|e| FormatError::fatal("read_error", e.to_string()))?;
+    let (mut decoded, _) = decoded_reader(raw)?;
+    let head = decoded
+        .fill_buf()
+        .map_err(|e| FormatError::fatal("invalid_encoding", e.to_string()))?
+        .to_vec();
+    let sniffed = sniff(&head);
+    let xml = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<');
+    match (declared, sniffed) {
+        (Some(Format::Tmx), _) => Err(FormatError::fatal(
+            "format_mismatch",
+            "tmx is a translation-memory format; term bases import csv, tsv or tbx",
+        )),
+        (Some(Format::Tbx), Some(Format::Tbx)) => Ok(Format::Tbx),
+        (Some(Format::Tbx), _) => Err(FormatError::fatal(
+            "format_mismatch",
+            "format=tbx was declared but the body is not a TBX document",
+        )),
+        (Some(d @ (Format::Csv | Format::Tsv)), _) if xml => Err(FormatError::fatal(
+            "format_mismatch",
+            format!("format={} was declared but the body is XML", d.as_str()),
+        )),
+        (Some(d), _) => Ok(d),
+        (None, Some(Format::Tmx)) => Err(FormatError::fatal(
+            "format_mismatch",
+            "the body is TMX (a translation memory), not a term base",
+        )),
+        (None, Some(f)) => Ok(f),
+        (None, None) => Err(FormatError::fatal(
+            "unknown_format",
+            "cannot tell the format of the body; pass format=csv|tsv|tbx",
+        )),
+    }
+}
+
+impl TermBases {
+    /// Imports a CSV/TSV/TBX body that `open` can read any number of times
+    /// (a spooled upload, a file); gzip, BOM and UTF-16 are decoded. The
+    /// format is sniffed when `format` is `None`.
+    pub fn import_source(
+        &self,
+        name: &str,
+        open: &mut ByteOpener<'_>,
+        format: Option<Format>,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        self.base(name)?;
+        let format = resolve_format(format, open).map_err(Error::Format)?;
+        let mut drafts = || -> std::result::Result<Box<dyn DraftReader + '_>, FormatError> {
+            let raw = open().map_err(|e| FormatError::fatal("read_error", e.to_string()))?;
+            Ok(match format {
+                Format::Csv => Box::new(TermDelimitedReader::new(raw, b',')?),
+                Format::Tsv => Box::new(TermDelimitedReader::new(raw, b'\t')?),
+                _ => Box::new(TbxReader::new(raw)?),
+            })
+        };
+        self.import_drafts(name, &mut drafts, opts, progress)
+    }
+
+    /// Imports the file at `path` (CLI); see [`TermBases::import_source`].
+    /// `progress` gets the number of rows read so far.
+    pub fn import_file(
+        &self,
+        name: &str,
+        path: &Path,
+        format: Option<Format>,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let shown = path.display().to_string();
+        std::fs::metadata(path).map_err(|e| Error::Io {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let mut open = || -> std::io::Result<Box<dyn Read + Send>> {
+            Ok(Box::new(std::fs::File::open(path)?))
+        };
+        self.import_source(name, &mut open, format, opts, progress)
+    }
+
+    /// Writes the whole term base to `out` as `format` (csv, tsv or tbx),
+    /// streaming from the store in id order.
+    pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+        let tb = self.base(name)?;
+        let mut langs: Vec<String> = {
+            let ix = read(&tb.index);
+            let (all, _) = ix.ids_after(None, usize::MAX);
+            let mut set: std::collections::BTreeSet<String> = Default::default();
+            for c in all {
+                set.extend(c.terms.keys().cloned());
+            }
+            set.into_iter().collect()
+        };
+        // Arabic and English first, as people read the file.
+        langs.sort_by_key(|l| (!l.starts_with("ar"), !l.starts_with("en"), l.clone()));
+        let failed: std::cell::RefCell<Option<Error>> = std::cell::RefCell::new(None);
+        let concepts = tb.tree.scan_prefix(CONCEPT_PREFIX).map_while(|r| {
+            let decoded = r.map_err(Error::from).and_then(|(k, v)| {
+                crate::store::decode_json::<Concept>(&k, &v).map_err(Error::from)
+            });
+            match decoded {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    *failed.borrow_mut() = Some(e);
+                    None
+                }
+            }
+        });
+        let io = match format {
+            Format::Csv => write_terms_delimited(out, b',', &langs, concepts),
+            Format::Tsv => write_terms_delimited(out, b'\t', &langs, concepts),
+            Format::Tbx => write_tbx(
+                out,
+                langs.first().map(String::as_str).unwrap_or("ar"),
+                concepts,
+            ),
+            Format::Tmx => {
+                return Err(Error::invalid(
+                    "format",
+                    "term bases export csv, tsv or tbx",
+                ));
+            }
+        };
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
+        }
+        io.map_err(|e| Error::Io {
+            path: "<export>".into(),
+            message: e.to_string(),
+        })
+    }
+}
+
+fn invalid_issue(e: &Error) -> ImportIssue {
+    let (code, message) = match e {
+        Error::Invalid { field, message } => ("invalid_entry", format!("{field}: {message}")),
+        other => ("invalid_entry", other.to_string()),
+    };
+    ImportIssue {
+        line: None,
+        column: None,
+        code: code.to_string(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::termbase::tests::draft;
+
+    fn setup() -> TermBases {
+        let store = Store::temporary().unwrap();
+        let tbs = TermBases::open(&store).unwrap();
+        tbs.create("t", None).unwrap();
+        tbs
+    }
+
+    fn run(
+        tbs: &TermBases,
+        items: Vec<std::result::Result<ConceptDraft, FormatError>>,
+        opts: ImportOptions,
+    ) -> Result<ImportReport> {
+        let mut open = move || -> std::result::Result<Box<dyn DraftReader>, FormatError> {
+            Ok(Box::new(DraftIter(items.clone().into_iter())))
+        };
+        tbs.import_drafts("t", &mut open, opts, &mut |_| {})
+    }
+
+    #[test]
+    fn normalized_duplicates_merge_skip_replace() {
+        let tbs = setup();
+        let r = run(
+            &tbs,
+            vec![
+                Ok(draft(None, &["ذكاء اصطناعي"], &["AI"])),
+                Ok(draft(None, &["شبكة عصبية"], &["neural network"])),
+            ],
+            ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!((r.entries_added, r.entries_updated), (2, 0));
+        // Hamza on alef, diacritics and ة/ه differ only in normalization.
+        let again = vec![
+            Ok(draft(None, &["ذَكاء إصطناعي"], &["artificial intelligence"])),
+            Ok(draft(None, &["شبكه عصبيه"], &["neural network"])),
+        ];
+        let skip = ImportOptions {
+            on_duplicate: OnDuplicate::Skip,
+            dry_run: false,
+        };
+        let r = run(&tbs, again.clone(), skip).unwrap();
+        assert_eq!((r.entries_added, r.entries_unchanged), (0, 2), "{r:?}");
+        // Merge: the AI entry gains an English term; the network entry has
+        // nothing new (its terms equal after normalization).
+        let r = run(&tbs, again.clone(), ImportOptions::default()).unwrap();
+        assert_eq!(
+            (r.entries_added, r.entries_updated, r.entries_unchanged),
+            (0, 1, 1),
+            "{r:?}"
+        );
+        assert_eq!(tbs.get_meta("t").unwrap().entries, 2);
+        let list = tbs.list_concepts("t", None, 10).unwrap().0;
+        let ai = list
+            .iter()
+            .find(|c| c.terms["en"].iter().any(|t| t.text == "AI"))
+            .unwrap();
+        assert_eq!(ai.terms["en"].len(), 2, "merge added the new English term");
+        let replace = ImportOptions {
+            on_duplicate: OnDuplicate::Replace,
+            dry_run: false,
+        };
+        let r = run(&tbs, again, replace).unwrap();
+        assert_eq!(r.entries_updated, 2);
+        let ai = tbs.get_concept("t", &ai.id).unwrap();
+        assert_eq!(ai.terms["en"].len(), 1);
+        assert_eq!(ai.terms["en"][0].text, "artificial intelligence");
+    }
+
+    #[test]
+    fn dry_run_and_fatal_errors_store_nothing() {
+        let tbs = setup();
+        let items = vec![
+            Ok(draft(Some("a"), &["خادم"], &["server"])),
+            Err(FormatError::row("empty_term", "row has no term").at(Some(3), Some(1))),
+            Ok(draft(Some("b"), &["شريحة"], &["chip"])),
+            Ok(draft(Some("a"), &["خادوم"], &[])),
+        ];
+        let dry = ImportOptions {
+            on_duplicate: OnDuplicate::Merge,
+            dry_run: true,
+        };
+        let r = run(&tbs, items.clone(), dry).unwrap();
+        assert_eq!(
+            (
+                r.entries_added,
+                r.entries_updated,
+                r.rows_skipped,
+                r.errors_total
+            ),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(r.errors[0].line, Some(3));
+        assert_eq!(tbs.get_meta("t").unwrap().entries, 0);
+
+        let mut fatal = items.clone();
+        fatal.push(Err(
+            FormatError::fatal("malformed_xml", "unexpected end").at(Some(9), Some(4))
+        ));
+        match run(&tbs, fatal, ImportOptions::default()) {
+            Err(Error::Format(e)) => assert_eq!((e.code, e.line), ("malformed_xml", Some(9))),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(tbs.get_meta("t").unwrap().entries, 0);
+
+        let r = run(&tbs, items, ImportOptions::default()).unwrap();
+        assert_eq!((r.entries_added, r.entries_updated), (2, 1));
+        assert_eq!(tbs.get_concept("t", "a").unwrap().terms["ar"].len(), 2);
+    }
+
+    #[test]
+    fn large_import_spans_chunks() {
+        let tbs = setup();
+        let items: Vec<_> = (0..(CHUNK + 10))
+            .map(|i| {
+                Ok(draft(
+                    Some(&format!("e{i:06}")),
+                    &[&format!("مصطلح {i}")],
+                    &[],
+                ))
+            })
+            .collect();
+        let r = run(&tbs, items, ImportOptions::default()).unwrap();
+        assert_eq!(r.entries_added, (CHUNK + 10) as u64);
+        assert_eq!(tbs.get_meta("t").unwrap().entries, CHUNK + 10);
+    }
+}

@@ -1,0 +1,886 @@
+//! Term recognition in running text, with a confidence per hit.
+//!
+//! # Matching
+//! The text is tokenized; every word gets its candidate match keys
+//! (`text::word_keys`, clitics/affixes/plurals), computed once per distinct
+//! word. For each word and each of its keys the index yields the term forms
+//! whose FIRST word key it is; a form matches when the following words' key
+//! sets contain its remaining keys in order. Punctuation between two words is
+//! transparent only when it is glued to both (`data-center`, `A.I.`); other
+//! punctuation, tags, URLs and symbols end a term. Longest match wins,
+//! leftmost first, without overlaps; with `include_nested` the shorter terms
+//! inside a longer hit are reported too.
+//!
+//! Latin-script words inside Arabic text (and Arabic words inside English
+//! text) are matched against terms of ANY language, so `GPU` in an Arabic
+//! sentence finds the concept whose English term is `GPU`.
+//!
+//! # Confidence
+//! Everyday words collide with terms (خادم servant/server, ذكاء a person's
+//! intelligence, الشريحة a segment of society, "chip" of wood, fashion
+//! "model"). Every hit gets a confidence from evidence in its sentence:
+//! - multi-word terms start at 0.95; Latin acronyms and letter+digit names
+//!   (`GPU`, `H800`) at 0.9; other unambiguous single words at 0.85;
+//! - a single word is *ambiguous* when its concept's note mentions another
+//!   sense (`also …`, `ambiguous`, `أيضا`) or it is in the built-in list
+//!   [`AMBIGUOUS_WORDS`]; it starts at 0.4 and gains +0.2 per other
+//!   unambiguous term in the same sentence (at most two count), +0.15 for a
+//!   Latin tech token (acronym, letters+digits), +0.3 when one of the
+//!   concept's `context_words` is present, +0.1 when another hit shares its
+//!   domain, and loses 0.3 when an everyday-sense cue word of
+//!   [`EVERYDAY_CUES`] is present; it is capped at 0.9;
+//! - the match kind costs a little: normalized −0.01, inflected/variant
+//!   −0.03.
+//!
+//! Hits under `min_confidence` (default [`DEFAULT_MIN_CONFIDENCE`]) are
+//! dropped; `0` returns everything.
+
+use super::index::{is_latin, norm_text, Index, IndexedTerm, TermRef};
+use super::model::{same_base_lang, Concept, TermStatus};
+use crate::text::{self, KeyKind, Lang, TokenKind};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+/// Default minimum confidence of a reported hit: an ambiguous single word
+/// alone (0.4) is dropped, one with a single piece of evidence is kept.
+pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
+
+/// Single words that are terms in one sense and everyday words in another.
+/// Matched by their term key, so clitic and plural forms are covered.
+pub const AMBIGUOUS_WORDS: &[&str] = &[
+    // Arabic
+    "خادم",   // server / servant
+    "ذكاء",   // (artificial) intelligence / a person's intelligence
+    "شريحة",  // chip, SIM, slide / slice, segment of society
+    "رقاقة",  // chip / wafer, thin sheet, flake
+    "نموذج",  // model / example, form
+    "ذاكرة",  // memory (RAM) / human memory
+    "شبكة",   // network / net, grid
+    "سحابة",  // cloud computing / a cloud
+    "منصة",   // platform / stage, podium
+    "برنامج", // program / TV show, plan
+    "محول",   // transformer / converter, adapter
+    "تدريب",  // training / sports training
+    "وزن",    // weight (model) / body weight
+    "رمز",    // token / symbol
+    "معامل",  // parameter / laboratories, coefficient
+    "فأرة",   // mouse
+    "نافذة",  // window
+    "ملف",    // file / dossier, issue
+    "قرص",    // disk / tablet, disc
+    "تطبيق",  // application / implementation
+    // English
+    "server",
+    "chip",
+    "model",
+    "mouse",
+    "cloud",
+    "window",
+    "bug",
+    "virus",
+    "memory",
+    "driver",
+    "platform",
+    "network",
+    "cell",
+    "token",
+    "training",
+    "weight",
+    "transformer",
+    "table",
+    "file",
+    "key",
+    "port",
+    "shell",
+    "tablet",
+    "apple",
+    "python",
+    "java",
+    "agent",
+    "attention",
+    "kernel",
+];
+
+/// Words that point at the everyday sense of an ambiguous term.
+pub const EVERYDAY_CUES: &[&str] = &[
+    // Arabic
+    "مطعم",
+    "مطاعم",
+    "سيد",
+    "سيده",
+    "سيدها",
+    "قصر",
+    "منزل",
+    "بيت",
+    "الطفل",
+    "طفل",
+    "أطفال",
+    "عائلة",
+    "خشب",
+    "خشبية",
+    "بطاطس",
+    "أزياء",
+    "عارضة",
+    "عرض أزياء",
+    "مجتمع",
+    "المجتمع",
+    "فقيرة",
+    "الفقراء",
+    "الطبقة",
+    "شرائح المجتمع",
+    "خبز",
+    "لحم",
+    "جبن",
+    "فطري",
+    "حاد",
+    "النادل",
+    "مسجد",
+    "الحرمين",
+    "قدوة",
+    "يحتذى",
+    "سمنة",
+    "رياضي",
+    "رياضية",
+    "الملعب",
+    // English
+    "restaurant",
+    "waiter",
+    "waitress",
+    "tip",
+    "table",
+    "menu",
+    "diner",
+    "wood",
+    "wooden",
+    "potato",
+    "fashion",
+    "runway",
+    "catwalk",
+    "magazine",
+    "role",
+    "poker",
+    "paint",
+    "mug",
+    "tennis",
+    "volleyball",
+    "kitchen",
+    "cheese",
+    "cat",
+    "garden",
+];
+
+/// How a hit (or lookup result) matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchKind {
+    /// The original text equals the term.
+    Exact,
+    /// Equal after normalization (diacritics, hamza/alef, ى/ي, case, …).
+    Normalized,
+    /// A listed variant of the term.
+    Variant,
+    /// Needed clitic, affix or broken-plural analysis.
+    Inflected,
+    /// The normalized term starts with the query (lookup only).
+    Prefix,
+    /// Similar spelling (typo tolerance).
+    Fuzzy,
+}
+
+impl MatchKind {
+    /// The snake_case name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Normalized => "normalized",
+            MatchKind::Variant => "variant",
+            MatchKind::Inflected => "inflected",
+            MatchKind::Prefix => "prefix",
+            MatchKind::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// A term of the target language offered as translation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    /// The term.
+    pub text: String,
+    /// Its language tag.
+    pub lang: String,
+    /// Its status.
+    pub status: TermStatus,
+}
+
+/// Options of a recognition request.
+#[derive(Debug, Clone)]
+pub struct RecognizeOptions {
+    /// Language of the text; guessed from its script when `None`.
+    pub lang: Option<String>,
+    /// Language of the translations; the other of ar/en when `None`.
+    pub target_lang: Option<String>,
+    /// Also report the shorter terms inside a longer hit.
+    pub include_nested: bool,
+    /// Hits below this confidence (0–1) are dropped.
+    pub min_confidence: f32,
+}
+
+impl Default for RecognizeOptions {
+    fn default() -> Self {
+        RecognizeOptions {
+            lang: None,
+            target_lang: None,
+            include_nested: false,
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
+        }
+    }
+}
+
+/// One recognized term occurrence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Code point offset of the first character of the hit.
+    pub char_start: usize,
+    /// Code point offset one past the last character.
+    pub char_end: usize,
+    /// Byte offset of the first byte.
+    pub byte_start: usize,
+    /// Byte offset one past the last byte.
+    pub byte_end: usize,
+    /// The text as written (whole words, clitics included).
+    pub surface: String,
+    /// Id of the matched concept.
+    pub concept_id: String,
+    /// The term (citation form) that matched.
+    pub term: String,
+    /// The listed variant that matched, when `match_kind` is `Variant`.
+    pub variant: Option<String>,
+    /// Language tag of the matched term.
+    pub lang: String,
+    /// How it matched.
+    pub match_kind: MatchKind,
+    /// Confidence 0–1 that this is the term's technical sense.
+    pub confidence: f32,
+    /// Status of the matched term.
+    pub status: TermStatus,
+    /// Target-language terms of the concept.
+    pub translations: Vec<Translation>,
+    /// Whether this hit lies inside a longer hit (only with `include_nested`).
+    pub nested: bool,
+}
+
+/// The everyday-sense and ambiguous word sets as match keys.
+struct WordSets {
+    ambiguous: HashSet<String>,
+    cues: HashSet<String>,
+}
+
+fn word_sets() -> &'static WordSets {
+    static SETS: OnceLock<WordSets> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let key = |w: &&str| text::term_key_auto(w);
+        WordSets {
+            ambiguous: AMBIGUOUS_WORDS.iter().map(key).collect(),
+            cues: EVERYDAY_CUES
+                .iter()
+                .filter(|w| !w.contains(' '))
+                .map(key)
+                .collect(),
+        }
+    })
+}
+
+/// The language a text is in, from its script when not given.
+pub(crate) fn guess_lang(s: &str) -> String {
+    let (mut ar, mut latin) = (0usize, 0usize);
+    for c in s.chars() {
+        if text::normalize::is_arabic_letter(c) {
+            ar += 1;
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+    }
+    if ar >= latin && ar > 0 { "ar" } else { "en" }.to_string()
+}
+
+/// The default translation language for a source language.
+pub(crate) fn default_target(lang: &str) -> String {
+    if same_base_lang(lang, "ar") {
+        "en"
+    } else {
+        "ar"
+    }
+    .to_string()
+}
+
+/// Target-language terms of a concept: preferred, admitted, deprecated,
+/// forbidden, each group in stored order.
+pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
+    let mut out: Vec<Translation> = c
+        .terms
+        .iter()
+        .filter(|(tag, _)| same_base_lang(tag, target))
+        .flat_map(|(tag, list)| {
+            list.iter().map(move |t| Translation {
+                text: t.text.clone(),
+                lang: tag.clone(),
+                status: t.status,
+            })
+        })
+        .collect();
+    out.sort_by_key(|t| t.status);
+    out
+}
+
+/// Whether a note says the term has another, non-technical sense.
+fn note_says_ambiguous(c: &Concept) -> bool {
+    let Some(note) = &c.note else { return false };
+    let l = note.to_lowercase();
+    [
+        "also ",
+        "ambiguous",
+        "other sense",
+        "everyday",
+        "أيضا",
+        "أيضاً",
+        "كذلك",
+    ]
+    .iter()
+    .any(|m| l.contains(m))
+}
+
+/// A Latin token that signals technical text: an acronym (`GPU`, `WAIC`) or
+/// letters mixed with digits (`H800`, `R1`).
+fn is_tech_token(w: &str) -> bool {
+    let letters = w.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let upper = w.chars().filter(|c| c.is_ascii_uppercase()).count();
+    let digits = w.chars().filter(|c| c.is_ascii_digit()).count();
+    is_latin(w) && letters > 0 && ((upper >= 2 && upper == letters) || digits > 0)
+}
+
+/// One word of the text with its keys.
+struct Unit {
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    keys: Arc<Vec<(String, KeyKind)>>,
+    /// Whether a term may continue from the previous unit into this one.
+    joined: bool,
+    /// Whether the word is in the script foreign to the text language.
+    foreign: bool,
+    tech: bool,
+    sentence: usize,
+}
+
+/// A verified match before selection.
+#[derive(Debug, Clone)]
+struct Cand {
+    first: usize,
+    last: usize,
+    r: TermRef,
+    kind: MatchKind,
+}
+
+fn units(s: &str, lang: Lang) -> Vec<Unit> {
+    let sentences = text::segment(s);
+    let mut cache: HashMap<&str, Arc<Vec<(String, KeyKind)>>> = HashMap::new();
+    let mut out: Vec<Unit> = Vec::new();
+    let mut sentence = 0usize;
+    for t in text::tokenize(s) {
+        if !matches!(t.kind, TokenKind::Word | TokenKind::Number) {
+            continue;
+        }
+        let Some(w) = s.get(t.start..t.end) else {
+            continue;
+        };
+        let keys = match cache.get(w) {
+            Some(k) => k.clone(),
+            None => {
+                let k: Vec<(String, KeyKind)> = if t.kind == TokenKind::Number {
+                    vec![(t.norm.clone(), KeyKind::Surface)]
+                } else {
+                    let wl = super::index::word_lang(w, lang);
+                    text::word_keys(w, wl)
+                        .into_iter()
+                        .map(|k| (k.key, k.kind))
+                        .collect()
+                };
+                let k = Arc::new(k);
+                cache.insert(w, k.clone());
+                k
+            }
+        };
+        // A term continues from the previous word over plain spaces (not a
+        // paragraph break) or over punctuation glued to both words
+        // (`data-center`, `A.I.`); commas, tags, URLs, symbols end it.
+        let joined = out.last().is_some_and(|p: &Unit| {
+            let gap = s.get(p.end..t.start).unwrap_or(",");
+            if gap.chars().all(char::is_whitespace) {
+                gap.matches('\n').count() < 2
+            } else {
+                gap.chars().all(|c| {
+                    matches!(
+                        c,
+                        '-' | '\u{2010}' | '\u{2011}' | '.' | '/' | '\'' | '\u{2019}' | '_'
+                    )
+                })
+            }
+        });
+        while sentences
+            .get(sentence)
+            .is_some_and(|seg| seg.end <= t.start)
+        {
+            sentence += 1;
+        }
+        let latin = is_latin(w);
+        out.push(Unit {
+            start: t.start,
+            end: t.end,
+            char_start: t.char_start,
+            char_end: t.char_end,
+            keys,
+            joined,
+            foreign: if lang == Lang::Ar { latin } else { !latin },
+            tech: is_tech_token(w),
+            sentence,
+        });
+    }
+    out
+}
+
+/// The matching key kind of `key` among a unit's keys (the most literal).
+fn key_kind(u: &Unit, key: &str) -> Option<KeyKind> {
+    u.keys.iter().find(|(k, _)| k == key).map(|(_, kind)| *kind)
+}
+
+/// Whether a form of language `form_lang` may be matched by these units.
+fn lang_ok(form: &IndexedTerm, text_lang: &str, us: &[Unit]) -> bool {
+    same_base_lang(&form.lang, text_lang) || us.iter().all(|u| u.foreign)
+}
+
+fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<(usize, usize, u32, u32)> = HashSet::new();
+    for i in 0..us.len() {
+        for (key, _) in us[i].keys.iter() {
+            for &r in ix.by_first_key(key) {
+                let Some((_, form)) = ix.form(r) else {
+                    continue;
+                };
+                let n = form.keys.len();
+                if n == 0 || i + n > us.len() {
+                    continue;
+                }
+                let span = &us[i..i + n];
+                if span.iter().skip(1).any(|u| !u.joined) {
+                    continue;
+                }
+                let mut weakest = KeyKind::Surface;
+                let mut ok = true;
+                for (u, k) in span.iter().zip(&form.keys) {
+                    match key_kind(u, k) {
+                        Some(kind) => weakest = weakest.max(kind),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if !ok || !lang_ok(form, text_lang, span) {
+                    continue;
+                }
+                let (b0, b1) = (span[0].start, span[n - 1].end);
+                let surface = s.get(b0..b1).unwrap_or("");
+                let kind = if surface == form.text {
+                    if form.variant.is_some() {
+                        MatchKind::Variant
+                    } else {
+                        MatchKind::Exact
+                    }
+                } else if norm_text(surface) == form.norm {
+                    if form.variant.is_some() {
+                        MatchKind::Variant
+                    } else {
+                        MatchKind::Normalized
+                    }
+                } else if form.variant.is_some() {
+                    // A variant is a listed inflected form: only the form
+                    // itself (with proclitics) counts, never a further
+                    // inflection of it (the main term covers those).
+                    if weakest > KeyKind::Clitic {
+                        continue;
+                    }
+                    MatchKind::Variant
+                } else if weakest == KeyKind::Surface {
+                    MatchKind::Normalized
+                } else {
+                    MatchKind::Inflected
+                };
+                if seen.insert((i, i + n - 1, r.0, r.1)) {
+                    out.push(Cand {
+                        first: i,
+                        last: i + n - 1,
+                        r,
+                        kind,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Keeps, per (span, concept), the best match kind.
+fn best_per_concept(cands: Vec<Cand>) -> Vec<Cand> {
+    let mut best: HashMap<(usize, usize, u32), Cand> = HashMap::new();
+    for c in cands {
+        let k = (c.first, c.last, c.r.0);
+        match best.get(&k) {
+            Some(b) if b.kind <= c.kind => {}
+            _ => {
+                best.insert(k, c);
+            }
+        }
+    }
+    let mut v: Vec<Cand> = best.into_values().collect();
+    v.sort_by(|a, b| {
+        a.first
+            .cmp(&b.first)
+            .then(b.last.cmp(&a.last))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.r.cmp(&b.r))
+    });
+    v
+}
+
+/// Leftmost-longest, non-overlapping selection; returns (top, nested).
+fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
+    let mut top = Vec::new();
+    let mut nested = Vec::new();
+    let mut i = 0usize;
+    while i < cands.len() {
+        let first = cands[i].first;
+        let last = cands[i].last; // longest at this start (sorted)
+        let mut j = i;
+        while j < cands.len() && cands[j].first == first {
+            if cands[j].last == last {
+                top.push(cands[j].clone());
+            } else {
+                nested.push(cands[j].clone());
+            }
+            j += 1;
+        }
+        // Skip everything that starts inside the chosen span.
+        while j < cands.len() && cands[j].first <= last {
+            nested.push(cands[j].clone());
+            j += 1;
+        }
+        i = j;
+    }
+    // Only candidates fully inside a top hit count as nested.
+    nested.retain(|n| top.iter().any(|t| t.first <= n.first && n.last <= t.last));
+    (top, nested)
+}
+
+/// Recognizes the terms of `ix` in `s`.
+pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit> {
+    let text_lang = opts.lang.clone().unwrap_or_else(|| guess_lang(s));
+    let target = opts
+        .target_lang
+        .clone()
+        .unwrap_or_else(|| default_target(&text_lang));
+    let us = units(s, Lang::from_tag(&text_lang));
+    let cands = best_per_concept(candidates(ix, s, &us, &text_lang));
+    let (top, nested) = select(&cands);
+
+    let sets = word_sets();
+    // Evidence per sentence: unambiguous hits (by concept), Latin tech
+    // tokens, all keys present (for context words and cues).
+    let base_of = |c: &Cand| -> (f32, bool) {
+        let Some((slot, form)) = ix.form(c.r) else {
+            return (0.0, true);
+        };
+        if form.keys.len() > 1 {
+            return (0.95, false);
+        }
+        let u = &us[c.first];
+        let w = s.get(u.start..u.end).unwrap_or("");
+        if u.tech || is_tech_token(&form.text) {
+            return (0.9, false);
+        }
+        let ambiguous = note_says_ambiguous(&slot.concept)
+            || form
+                .keys
+                .first()
+                .is_some_and(|k| sets.ambiguous.contains(k))
+            || sets.ambiguous.contains(&text::term_key_auto(w));
+        if ambiguous {
+            (0.4, true)
+        } else {
+            (0.85, false)
+        }
+    };
+    let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
+    let mut strong: Vec<Vec<(u32, Option<String>, usize)>> = vec![Vec::new(); n_sent];
+    let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
+    let mut keys: Vec<HashSet<&str>> = vec![HashSet::new(); n_sent];
+    for (i, u) in us.iter().enumerate() {
+        if u.tech {
+            tech[u.sentence].push(i);
+        }
+        for (k, _) in u.keys.iter() {
+            keys[u.sentence].insert(k.as_str());
+        }
+    }
+    for c in &top {
+        if !base_of(c).1 {
+            if let Some((slot, _)) = ix.form(c.r) {
+                strong[us[c.first].sentence].push((c.r.0, slot.concept.domain.clone(), c.first));
+            }
+        }
+    }
+    let confidence = |c: &Cand| -> f32 {
+        let (base, ambiguous) = base_of(c);
+        let mut conf = base;
+        if ambiguous {
+            let sent = us[c.first].sentence;
+            let slot = ix.form(c.r).map(|(s, _)| s);
+            let others: Vec<&(u32, Option<String>, usize)> = strong[sent]
+                .iter()
+                .filter(|(sl, _, pos)| *sl != c.r.0 && (*pos < c.first || *pos > c.last))
+                .collect();
+            let mut distinct: Vec<u32> = others.iter().map(|o| o.0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            conf += 0.2 * distinct.len().min(2) as f32;
+            if tech[sent].iter().any(|&i| i < c.first || i > c.last) {
+                conf += 0.15;
+            }
+            if let Some(slot) = slot {
+                if slot
+                    .context_keys
+                    .iter()
+                    .any(|k| keys[sent].contains(k.as_str()))
+                {
+                    conf += 0.3;
+                }
+                if let Some(d) = &slot.concept.domain {
+                    if others.iter().any(|o| o.1.as_ref() == Some(d)) {
+                        conf += 0.1;
+                    }
+                }
+            }
+            if sets.cues.iter().any(|k| keys[sent].contains(k.as_str())) {
+                conf -= 0.3;
+            }
+            conf = conf.min(0.9);
+        }
+        conf -= match c.kind {
+            MatchKind::Exact => 0.0,
+            MatchKind::Normalized => 0.01,
+            MatchKind::Variant | MatchKind::Inflected => 0.03,
+            MatchKind::Prefix | MatchKind::Fuzzy => 0.25,
+        };
+        (conf.clamp(0.0, 1.0) * 100.0).round() / 100.0
+    };
+
+    let mut hits = Vec::new();
+    let mut emit = |c: &Cand, is_nested: bool| {
+        let Some((slot, form)) = ix.form(c.r) else {
+            return;
+        };
+        let conf = confidence(c);
+        if conf < opts.min_confidence {
+            return;
+        }
+        let (a, b) = (&us[c.first], &us[c.last]);
+        let term = slot
+            .concept
+            .terms
+            .get(&form.lang)
+            .and_then(|l| l.get(form.term_idx));
+        let Some(term) = term else { return };
+        hits.push(Hit {
+            char_start: a.char_start,
+            char_end: b.char_end,
+            byte_start: a.start,
+            byte_end: b.end,
+            surface: s.get(a.start..b.end).unwrap_or("").to_string(),
+            concept_id: slot.concept.id.clone(),
+            term: term.text.clone(),
+            variant: form.variant.map(|_| form.text.clone()),
+            lang: form.lang.clone(),
+            match_kind: c.kind,
+            confidence: conf,
+            status: term.status,
+            translations: translations(&slot.concept, &target),
+            nested: is_nested,
+        });
+    };
+    for c in &top {
+        emit(c, false);
+    }
+    if opts.include_nested {
+        for c in &nested {
+            emit(c, true);
+        }
+    }
+    hits.sort_by(|a, b| {
+        a.char_start
+            .cmp(&b.char_start)
+            .then(b.char_end.cmp(&a.char_end))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::termbase::model::{ConceptDraft, Term};
+    use crate::termbase::tests::draft;
+    use crate::termbase::TermBases;
+
+    fn tb(drafts: Vec<ConceptDraft>) -> TermBases {
+        let store = Store::temporary().unwrap();
+        let tbs = TermBases::open(&store).unwrap();
+        tbs.create("t", None).unwrap();
+        for d in drafts {
+            tbs.create_concept("t", d).unwrap();
+        }
+        tbs
+    }
+
+    fn all() -> RecognizeOptions {
+        RecognizeOptions {
+            min_confidence: 0.0,
+            ..RecognizeOptions::default()
+        }
+    }
+
+    fn check_offsets(text: &str, hits: &[Hit]) {
+        for h in hits {
+            let by_chars: String = text
+                .chars()
+                .skip(h.char_start)
+                .take(h.char_end - h.char_start)
+                .collect();
+            assert_eq!(h.surface, by_chars, "{h:?}");
+            assert_eq!(&text[h.byte_start..h.byte_end], h.surface);
+        }
+    }
+
+    #[test]
+    fn exact_multiword_and_offsets_in_code_points() {
+        let tbs = tb(vec![draft(
+            Some("ai"),
+            &["الذكاء الاصطناعي"],
+            &["artificial intelligence"],
+        )]);
+        let text = "قمة الذكاء الاصطناعي في الصين";
+        let hits = tbs
+            .recognize("t", text, &RecognizeOptions::default())
+            .unwrap();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        let h = &hits[0];
+        assert_eq!((h.char_start, h.char_end), (4, 20));
+        assert_eq!(h.match_kind, MatchKind::Exact);
+        assert!(h.confidence >= 0.9);
+        assert_eq!(h.translations[0].text, "artificial intelligence");
+        check_offsets(text, &hits);
+    }
+
+    #[test]
+    fn longest_match_wins_and_nested_on_request() {
+        let tbs = tb(vec![
+            draft(Some("model"), &["نموذج"], &["model"]),
+            draft(Some("llm"), &["نموذج لغوي ضخم"], &["large language model"]),
+        ]);
+        let text = "أطلقت الشركة نموذج لغوي ضخم جديدا";
+        let hits = tbs.recognize("t", text, &all()).unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        assert_eq!(ids, vec!["llm"]);
+        let nested = RecognizeOptions {
+            include_nested: true,
+            ..all()
+        };
+        let hits = tbs.recognize("t", text, &nested).unwrap();
+        let ids: Vec<(&str, bool)> = hits
+            .iter()
+            .map(|h| (h.concept_id.as_str(), h.nested))
+            .collect();
+        assert_eq!(ids, vec![("llm", false), ("model", true)]);
+        check_offsets(text, &hits);
+    }
+
+    #[test]
+    fn latin_names_in_arabic_text_hit_english_terms() {
+        let tbs = tb(vec![
+            draft(Some("gpu"), &["وحدة معالجة رسومات"], &["GPU"]),
+            draft(Some("h800"), &[], &["Nvidia H800"]),
+        ]);
+        let text = "استخدمت الشركة 2000 شريحة من نوع Nvidia H800 وكل GPU منها";
+        let hits = tbs
+            .recognize("t", text, &RecognizeOptions::default())
+            .unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        assert_eq!(ids, vec!["h800", "gpu"], "{hits:?}");
+        assert_eq!(hits[0].surface, "Nvidia H800");
+        check_offsets(text, &hits);
+    }
+
+    #[test]
+    fn ambiguous_single_word_needs_evidence() {
+        let mut server = draft(Some("server"), &["خادم"], &["server"]);
+        server.context_words = vec!["بيانات".into()];
+        let tbs = tb(vec![
+            server,
+            draft(Some("cloud"), &["حوسبة سحابية"], &["cloud computing"]),
+        ]);
+        // Servant in a household: no evidence, dropped at the default.
+        let hits = tbs
+            .recognize(
+                "t",
+                "كان الخادم يعمل في القصر منذ سنوات",
+                &RecognizeOptions::default(),
+            )
+            .unwrap();
+        assert!(hits.is_empty(), "{hits:?}");
+        // Server next to a technical term: kept.
+        let hits = tbs
+            .recognize(
+                "t",
+                "نقلت الشركة الخادم إلى منصة الحوسبة السحابية",
+                &RecognizeOptions::default(),
+            )
+            .unwrap();
+        assert!(hits.iter().any(|h| h.concept_id == "server"), "{hits:?}");
+    }
+
+    #[test]
+    fn forbidden_source_terms_are_reported_with_status() {
+        let mut d = draft(Some("ai"), &["ذكاء اصطناعي"], &["AI"]);
+        if let Some(l) = d.terms.get_mut("ar") {
+            l.push(Term {
+                text: "ذكاء صنعي".into(),
+                status: TermStatus::Forbidden,
+                ..Term::default()
+            });
+        }
+        let tbs = tb(vec![d]);
+        let hits = tbs
+            .recognize("t", "تطور الذكاء الصنعي بسرعة", &all())
+            .unwrap();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].status, TermStatus::Forbidden);
+        assert_eq!(hits[0].term, "ذكاء صنعي");
+    }
+
+    #[test]
+    fn punctuation_ends_terms_unless_glued() {
+        let tbs = tb(vec![draft(Some("dc"), &[], &["data center"])]);
+        let hits = tbs.recognize("t", "new data, center", &all()).unwrap();
+        assert!(hits.is_empty(), "{hits:?}");
+    }
+}
