@@ -13,6 +13,8 @@ pub mod health;
 pub mod memories;
 pub mod memory_dto;
 pub mod state;
+pub mod termbase_dto;
+pub mod termbases;
 pub mod upload;
 
 pub use error::{ApiError, Problem};
@@ -58,6 +60,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(health::HealthApi::openapi());
     doc.merge(memories::MemoryApi::openapi());
+    doc.merge(termbases::TermbaseApi::openapi());
     doc
 }
 
@@ -83,6 +86,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     memories::configure(cfg);
+    termbases::configure(cfg);
 }
 
 /// Echoes the request id that the tracing middleware assigned (and logs

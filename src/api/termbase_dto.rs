@@ -565,4 +565,3 @@ impl From<&ImportReport> for ImportReportDto {
         }
     }
 }
-
