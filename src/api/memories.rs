@@ -21,13 +21,39 @@ pub const MAX_SEGMENTS: usize = 1000;
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        put_memory, list_memories, get_memory, delete_memory, add_units, get_unit, put_unit,
-        delete_unit, search, concordance, import, export
+        put_memory,
+        list_memories,
+        get_memory,
+        delete_memory,
+        add_units,
+        get_unit,
+        put_unit,
+        delete_unit,
+        search,
+        concordance,
+        import,
+        export
     ),
     components(schemas(
-        CreateMemory, MemoryDto, MemoryList, PropDto, UnitIn, AddUnitsBody, AddUnitsResponse,
-        UnitDto, SearchBody, DiffDto, PenaltyDto, MatchDto, SearchResponse, BatchSearchResponse,
-        SpanDto, ConcordanceDto, ConcordanceResponse, ImportErrorDto, ImportReportDto
+        CreateMemory,
+        MemoryDto,
+        MemoryList,
+        PropDto,
+        UnitIn,
+        AddUnitsBody,
+        AddUnitsResponse,
+        UnitDto,
+        SearchBody,
+        DiffDto,
+        PenaltyDto,
+        MatchDto,
+        SearchResponse,
+        BatchSearchResponse,
+        SpanDto,
+        ConcordanceDto,
+        ConcordanceResponse,
+        ImportErrorDto,
+        ImportReportDto
     ))
 )]
 pub struct MemoryApi;
@@ -311,7 +337,13 @@ pub async fn delete_unit(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn bounded(field: &'static str, v: Option<i64>, default: i64, lo: i64, hi: i64) -> Result<i64, ApiError> {
+fn bounded(
+    field: &'static str,
+    v: Option<i64>,
+    default: i64,
+    lo: i64,
+    hi: i64,
+) -> Result<i64, ApiError> {
     let v = v.unwrap_or(default);
     if v < lo || v > hi {
         return Err(ApiError::invalid_field(
@@ -360,7 +392,10 @@ pub async fn search(
             (s, true)
         }
         (Some(_), Some(_)) => {
-            return Err(ApiError::invalid_field("segments", "send text or segments, not both"))
+            return Err(ApiError::invalid_field(
+                "segments",
+                "send text or segments, not both",
+            ))
         }
         (None, None) => return Err(ApiError::invalid_field("text", "text is required")),
     };
@@ -536,7 +571,10 @@ pub async fn export(
     checked_name(&tm)?;
     let format = parse_format("format", query.format.as_deref())?.unwrap_or(Format::Tmx);
     if format == Format::Csv {
-        return Err(ApiError::invalid_field("format", "export supports tmx and tsv"));
+        return Err(ApiError::invalid_field(
+            "format",
+            "export supports tmx and tsv",
+        ));
     }
     state.memories.get_meta(&tm)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
@@ -557,9 +595,7 @@ pub async fn export(
         }
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|b| (Ok::<_, actix_web::Error>(b), rx))
+        rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
     });
     let (ctype, ext) = match format {
         Format::Tmx => ("application/x-tmx+xml", "tmx"),
@@ -617,11 +653,14 @@ mod tests {
                 .set_json(body)
                 .to_request()
         };
-        let r = test::call_service(&app, put(json!({"source_lang": "ar", "target_lang": "en"}))).await;
+        let r =
+            test::call_service(&app, put(json!({"source_lang": "ar", "target_lang": "en"}))).await;
         assert_eq!(r.status(), 201);
-        let r = test::call_service(&app, put(json!({"source_lang": "ar", "target_lang": "en"}))).await;
+        let r =
+            test::call_service(&app, put(json!({"source_lang": "ar", "target_lang": "en"}))).await;
         assert_eq!(r.status(), 200);
-        let r = test::call_service(&app, put(json!({"source_lang": "en", "target_lang": "ar"}))).await;
+        let r =
+            test::call_service(&app, put(json!({"source_lang": "en", "target_lang": "ar"}))).await;
         assert_eq!(r.status(), 409);
         let body: Value = test::read_body_json(r).await;
         assert_eq!(body["code"], "language_pair_conflict");
@@ -639,7 +678,10 @@ mod tests {
             .set_json(json!({"source": "احفظ الملف", "target": "Save the file"}))
             .to_request();
         let body: Value = test::call_and_read_body_json(&app, req).await;
-        assert_eq!((body["added"].clone(), body["updated"].clone()), (json!(0), json!(1)));
+        assert_eq!(
+            (body["added"].clone(), body["updated"].clone()),
+            (json!(0), json!(1))
+        );
 
         let req = test::TestRequest::post()
             .uri("/v1/memories/tech/search")
@@ -679,7 +721,9 @@ mod tests {
             .to_request();
         let body: Value = test::call_and_read_body_json(&app, req).await;
         assert_eq!(body["results"].as_array().unwrap().len(), 2);
-        let req = test::TestRequest::get().uri("/v1/memories/nope").to_request();
+        let req = test::TestRequest::get()
+            .uri("/v1/memories/nope")
+            .to_request();
         let r = test::call_service(&app, req).await;
         assert_eq!(r.status(), 404);
     }
@@ -694,7 +738,8 @@ mod tests {
             .to_request();
         assert_eq!(test::call_service(&app, req).await.status(), 201);
         let tmx = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memory/small.tmx"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/memory/small.tmx"),
         )
         .unwrap();
         let req = test::TestRequest::post()
@@ -717,11 +762,16 @@ mod tests {
             .to_request();
         let r = test::call_service(&app, req).await;
         assert_eq!(r.status(), 400);
-        let req = test::TestRequest::get().uri("/v1/memories/ui/export").to_request();
+        let req = test::TestRequest::get()
+            .uri("/v1/memories/ui/export")
+            .to_request();
         let r = test::call_service(&app, req).await;
         assert_eq!(r.status(), 200);
         let body = test::read_body(r).await;
         let text = String::from_utf8(body.to_vec()).unwrap();
-        assert!(text.contains("<tmx") && text.contains("افتح الملف"), "{text}");
+        assert!(
+            text.contains("<tmx") && text.contains("افتح الملف"),
+            "{text}"
+        );
     }
 }

@@ -150,7 +150,10 @@ impl<'a> UnitDelimitedReader<'a> {
             e.at(Some(rec.line), column)
         })?;
         me.cols = cols;
-        me.warning = warning;
+        me.warning = warning.map(|w| {
+            let column = w.column;
+            w.at(Some(rec.line), column)
+        });
         Ok(me)
     }
 
@@ -239,11 +242,16 @@ impl<'a> UnitDelimitedReader<'a> {
                         self.core.line().saturating_sub(1)
                     };
                     // A `\r` of a CRLF line end sits at the end of the last field.
-                    if self.out.last() == Some(&b'\r') && !too_large {
+                    let n = self.ends.len();
+                    let last_start = if n >= 2 { self.ends[n - 2] } else { 0 };
+                    if !too_large
+                        && n >= 1
+                        && self.ends[n - 1] == self.out.len()
+                        && self.out.len() > last_start
+                        && self.out.last() == Some(&b'\r')
+                    {
                         self.out.pop();
-                        if let Some(last) = self.ends.last_mut() {
-                            *last = (*last).min(self.out.len());
-                        }
+                        self.ends[n - 1] -= 1;
                     }
                     // A line that held only `\r` is a blank line: skip it.
                     if self.ends.len() == 1 && self.out.is_empty() && !too_large {
@@ -610,7 +618,7 @@ mod tests {
         let w = items[0].as_ref().expect_err("warning first");
         assert_eq!(
             (w.code, w.fatal, w.line, w.column),
-            ("unknown_column", false, None, Some(8))
+            ("unknown_column", false, Some(1), Some(8))
         );
         assert!(w.message.contains("domain"));
 
@@ -702,6 +710,20 @@ mod tests {
         assert!(u.notes.is_empty());
         let u = items[2].as_ref().expect("row 3 after a blank line");
         assert_eq!(u.target, "ملفاتك");
+    }
+
+    #[test]
+    fn crlf_is_stripped_only_from_the_last_field() {
+        // Row 1: CRLF after an empty last field. Row 2: a literal CR ends the
+        // middle field while the last one is empty: it stays in its field.
+        let tsv = "en\tar\tnote\r\nfile\tملف\t\r\nfiles\tملفات\r\t\n";
+        let items = read(tsv.as_bytes(), b'\t');
+        assert_eq!(items.len(), 2, "{items:#?}");
+        let u = items[0].as_ref().expect("row 1");
+        assert_eq!((u.source.as_str(), u.target.as_str()), ("file", "ملف"));
+        assert!(u.notes.is_empty());
+        let u = items[1].as_ref().expect("row 2");
+        assert_eq!((u.source.as_str(), u.target.as_str()), ("files", "ملفات\r"));
     }
 
     #[test]

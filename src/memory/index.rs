@@ -23,8 +23,8 @@ pub struct Dict {
     map: HashMap<String, u32>,
     /// `(ckey, weight)` per id.
     entries: Vec<(u32, u8)>,
-    /// Ids added since the last [`Dict::take_new`].
-    fresh: Vec<u32>,
+    /// Entries added since the last [`Dict::take_new`] (id, text).
+    fresh: Vec<(u32, String)>,
 }
 
 impl Dict {
@@ -55,7 +55,7 @@ impl Dict {
         let id = self.entries.len() as u32;
         self.map.insert(s.to_string(), id);
         self.entries.push((id, w));
-        self.fresh.push(id);
+        self.fresh.push((id, s.to_string()));
         id
     }
 
@@ -109,19 +109,9 @@ impl Dict {
     /// Encoded `(key, value)` of the entries added since the last call.
     pub fn take_new(&mut self) -> Vec<(Vec<u8>, Vec<u8>)> {
         let fresh = std::mem::take(&mut self.fresh);
-        let mut by_id: Vec<Option<&str>> = vec![None; 0];
-        if !fresh.is_empty() {
-            by_id = vec![None; self.entries.len()];
-            for (s, id) in &self.map {
-                if let Some(slot) = by_id.get_mut(*id as usize) {
-                    *slot = Some(s.as_str());
-                }
-            }
-        }
         fresh
             .into_iter()
-            .filter_map(|id| {
-                let s = by_id.get(id as usize).copied().flatten()?;
+            .map(|(id, s)| {
                 let (ckey, w) = self.entry(id);
                 let mut v = Vec::with_capacity(5 + s.len());
                 v.extend_from_slice(&ckey.to_be_bytes());
@@ -129,7 +119,7 @@ impl Dict {
                 v.extend_from_slice(s.as_bytes());
                 let mut k = b"d/".to_vec();
                 k.extend_from_slice(&id.to_be_bytes());
-                Some((k, v))
+                (k, v)
             })
             .collect()
     }
@@ -349,7 +339,10 @@ mod tests {
         for (k, val) in &entries {
             assert!(e.load_entry(k, val));
         }
-        let again: Vec<Tok> = toks.iter().map(|t| e.resolve(t, &mut HashMap::new())).collect();
+        let again: Vec<Tok> = toks
+            .iter()
+            .map(|t| e.resolve(t, &mut HashMap::new()))
+            .collect();
         assert_eq!(v, again);
     }
 }

@@ -23,8 +23,9 @@ pub(crate) struct Journal {
 
 /// Deletes the units of imports that never finished.
 pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
-    let journals: Vec<crate::store::Entry> =
-        tree.scan_prefix(b"import/").collect::<crate::store::Result<_>>()?;
+    let journals: Vec<crate::store::Entry> = tree
+        .scan_prefix(b"import/")
+        .collect::<crate::store::Result<_>>()?;
     for (k, v) in journals {
         let Ok(j) = crate::store::decode_json::<Journal>(&k, &v) else {
             tree.remove(&k)?;
@@ -47,6 +48,7 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
 
 use super::model::{ImportReport, TranslationUnit, UnitDraft};
 use super::{poisoned, prepare_draft, write_units, Error, Memories, Memory, Result};
+use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -62,20 +64,24 @@ type Drafts = Box<dyn Iterator<Item = std::result::Result<UnitDraft, FormatError
 pub fn sniff_file(path: &Path) -> Result<Option<Format>> {
     let f = std::fs::File::open(path)?;
     let (mut r, _) = crate::formats::decoded_reader(f).map_err(Error::Format)?;
-    let head = r.fill_buf().map_err(|e| {
-        Error::Format(FormatError::fatal("invalid_encoding", e.to_string()))
-    })?;
+    let head = r
+        .fill_buf()
+        .map_err(|e| Error::Format(FormatError::fatal("invalid_encoding", e.to_string())))?;
     Ok(crate::formats::sniff(head))
 }
 
 fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Drafts> {
     let f = std::fs::File::open(path)?;
     match format {
-        Format::Tmx => Ok(Box::new(TmxReader::new(f, src, tgt).map_err(Error::Format)?)),
-        Format::Tsv | Format::Csv => Err(Error::invalid(
-            "format",
-            "tsv/csv memory import is not available in this build",
+        Format::Tmx => Ok(Box::new(
+            TmxReader::new(f, src, tgt).map_err(Error::Format)?,
         )),
+        Format::Tsv | Format::Csv => {
+            let delim = if format == Format::Tsv { b'\t' } else { b',' };
+            Ok(Box::new(
+                UnitDelimitedReader::new(f, delim, src, tgt).map_err(Error::Format)?,
+            ))
+        }
         Format::Tbx => Err(Error::invalid(
             "format",
             "tbx is a term-base format; use tmx, tsv or csv for memories",
@@ -137,7 +143,12 @@ impl Memories {
                 Err(e) => note(&mut report, e),
                 Ok(d) if dry_run => {
                     let h = super::dedup_hash(&d.source, &d.target, d.context.as_deref());
-                    let exists = !m.index.read().map_err(|_| poisoned())?.with_hash(h).is_empty();
+                    let exists = !m
+                        .index
+                        .read()
+                        .map_err(|_| poisoned())?
+                        .with_hash(h)
+                        .is_empty();
                     if exists || !seen.insert(h) {
                         report.units_updated += 1;
                     } else {
@@ -187,7 +198,27 @@ impl Memories {
                 w.finish()?;
                 Ok(())
             }
-            _ => Err(Error::invalid("format", "export supports tmx")),
+            Format::Tsv => {
+                // The writer takes plain units: stop at the first storage
+                // error and report it after the writer returns.
+                let mut failure = None;
+                let units = m.tree.scan_prefix(b"u/").map_while(|r| {
+                    let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
+                    match decoded {
+                        Ok(u) => Some(u),
+                        Err(e) => {
+                            failure = Some(e);
+                            None
+                        }
+                    }
+                });
+                write_units_delimited(&mut *out, b'\t', units)?;
+                match failure {
+                    Some(e) => Err(e.into()),
+                    None => Ok(()),
+                }
+            }
+            _ => Err(Error::invalid("format", "export supports tmx and tsv")),
         }
     }
 }
@@ -267,14 +298,34 @@ mod tests {
         assert!(dry.units_added >= 2, "{dry:?}");
         assert_eq!(m.get_meta("tm").unwrap().units, 0);
         let r = m
-            .import_file("tm", &fixture("small.tmx"), Some(Format::Tmx), false, &mut |_| {})
+            .import_file(
+                "tm",
+                &fixture("small.tmx"),
+                Some(Format::Tmx),
+                false,
+                &mut |_| {},
+            )
             .unwrap();
-        assert_eq!((r.units_added, r.units_updated), (dry.units_added, dry.units_updated));
+        assert_eq!(
+            (r.units_added, r.units_updated),
+            (dry.units_added, dry.units_updated)
+        );
         let units = all_units(&m);
-        assert!(units.iter().any(|(s, t)| s == "Open the file" && t == "افتح الملف"), "{units:?}");
+        assert!(
+            units
+                .iter()
+                .any(|(s, t)| s == "Open the file" && t == "افتح الملف"),
+            "{units:?}"
+        );
         // The same content in UTF-16 only refreshes.
         let r16 = m
-            .import_file("tm", &fixture("small.utf16le.tmx"), None, false, &mut |_| {})
+            .import_file(
+                "tm",
+                &fixture("small.utf16le.tmx"),
+                None,
+                false,
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(r16.units_added, 0, "{r16:?}");
         assert_eq!(all_units(&m), units);
@@ -330,7 +381,44 @@ mod tests {
         let back = m2.get_unit("tm", 1).unwrap();
         let orig = m.get_unit("tm", 1).unwrap();
         assert_eq!(back.context, orig.context);
-        assert!(back.props.contains(&("x-project".to_string(), "gedit".to_string())));
+        assert!(back
+            .props
+            .contains(&("x-project".to_string(), "gedit".to_string())));
+    }
+
+    #[test]
+    fn tsv_export_reimports_and_bad_rows_are_reported() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        m.add_units(
+            "tm",
+            vec![
+                draft("Open\tfile", "افتح\tالملف"),
+                draft("Save as…\nnew", "احفظ باسم…\nجديد"),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        m.export("tm", Format::Tsv, &mut out).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tsv");
+        std::fs::write(&p, &out).unwrap();
+        let (_s2, m2) = mems();
+        m2.create("tm", "en", "ar", None).unwrap();
+        let r = m2.import_file("tm", &p, None, false, &mut |_| {}).unwrap();
+        assert_eq!(r.units_added, 2, "{r:?}");
+        assert_eq!(all_units(&m2), all_units(&m));
+        let csv = dir.path().join("x.csv");
+        std::fs::write(&csv, "en,ar\nFile,ملف\n,فارغ\n\"Open, now\",افتح الآن\n").unwrap();
+        let r = m2
+            .import_file("tm", &csv, Some(Format::Csv), false, &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (r.units_added, r.units_skipped, r.errors_total),
+            (2, 1, 1),
+            "{r:?}"
+        );
+        assert_eq!(r.errors.len(), 1);
     }
 
     #[test]
@@ -347,12 +435,18 @@ mod tests {
             let mem = m.memory("tm").unwrap();
             let first_id = mem.meta.read().unwrap().next_id;
             mem.tree
-                .insert_json(&crate::store::key_u64(b"import/", 99), &Journal { first_id })
+                .insert_json(
+                    &crate::store::key_u64(b"import/", 99),
+                    &Journal { first_id },
+                )
                 .unwrap();
             let _w = mem.writer.lock().unwrap();
             write_units(
                 &mem,
-                vec![draft("افتح الملف", "Open the file"), draft("والملف", "and the file")],
+                vec![
+                    draft("افتح الملف", "Open the file"),
+                    draft("والملف", "and the file"),
+                ],
                 chrono::Utc::now(),
                 None,
             )
@@ -360,10 +454,13 @@ mod tests {
             assert_eq!(m.get_meta("tm").unwrap().units, 3);
             store.flush_blocking().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = super::super::tests::reopen(dir.path());
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
-        assert_eq!(all_units(&m), vec![("احفظ الملف".into(), "Save the file".into())]);
+        assert_eq!(
+            all_units(&m),
+            vec![("احفظ الملف".into(), "Save the file".into())]
+        );
         let q = super::super::model::SearchQuery {
             text: "افتح الملف".into(),
             source_lang: None,

@@ -75,7 +75,9 @@ pub fn lang_base(tag: &str) -> String {
 fn valid_lang(field: &'static str, tag: &str) -> Result<()> {
     let ok = !tag.is_empty()
         && tag.len() <= 35
-        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if ok {
         Ok(())
@@ -111,9 +113,7 @@ pub fn dedup_hash(source: &str, target: &str, context: Option<&str>) -> u64 {
 }
 
 fn same_content(u: &TranslationUnit, d: &UnitDraft) -> bool {
-    u.context == d.context
-        && u.source.nfc().eq(d.source.nfc())
-        && u.target.nfc().eq(d.target.nfc())
+    u.context == d.context && u.source.nfc().eq(d.source.nfc()) && u.target.nfc().eq(d.target.nfc())
 }
 
 fn micros(t: DateTime<Utc>) -> i64 {
@@ -391,15 +391,21 @@ fn unit_from_draft(
 
 /// Tokenizes and indexes `unit` in memory and queues its keys in `batch`.
 fn stage_new_unit(idx: &mut Index, batch: &mut Batch, unit: &TranslationUnit) -> Result<()> {
+    let toks = (score::tokens(&unit.source), score::tokens(&unit.target));
+    stage_tokenized(idx, batch, unit, toks)
+}
+
+/// [`stage_new_unit`] with the tokens already computed (imports tokenize in
+/// parallel before taking the index lock).
+fn stage_tokenized(
+    idx: &mut Index,
+    batch: &mut Batch,
+    unit: &TranslationUnit,
+    toks: (Vec<crate::text::Token>, Vec<crate::text::Token>),
+) -> Result<()> {
     let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
-    let src: Vec<u32> = score::tokens(&unit.source)
-        .iter()
-        .map(|t| idx.dict.intern(t).id)
-        .collect();
-    let tgt: Vec<u32> = score::tokens(&unit.target)
-        .iter()
-        .map(|t| idx.dict.intern(t).id)
-        .collect();
+    let src: Vec<u32> = toks.0.iter().map(|t| idx.dict.intern(t).id).collect();
+    let tgt: Vec<u32> = toks.1.iter().map(|t| idx.dict.intern(t).id).collect();
     let modified = micros(unit.modified);
     batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
     batch.insert(
@@ -436,12 +442,19 @@ pub(crate) fn write_units(
     now: DateTime<Utc>,
     end_journal: Option<&[u8]>,
 ) -> Result<AddReport> {
+    // Tokenizing is the costly part of a write and needs no lock: do it on
+    // all cores first.
+    use rayon::prelude::*;
+    let mut toks: Vec<Option<_>> = drafts
+        .par_iter()
+        .map(|d| Some((score::tokens(&d.source), score::tokens(&d.target))))
+        .collect();
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
     let mut batch = Batch::new();
     let mut pending: HashMap<u64, TranslationUnit> = HashMap::new();
     let mut report = AddReport::default();
-    for d in drafts {
+    for (i, d) in drafts.into_iter().enumerate() {
         let hash = dedup_hash(&d.source, &d.target, d.context.as_deref());
         let mut existing = None;
         for ord in idx.with_hash(hash) {
@@ -461,12 +474,7 @@ pub(crate) fn write_units(
         if let Some((ord, mut u)) = existing {
             u.modified = d.modified.unwrap_or(now).max(u.modified);
             let ms = micros(u.modified);
-            let blob = encode_blob(
-                hash,
-                ms,
-                idx.side_ids(ord, 0),
-                idx.side_ids(ord, 1),
-            );
+            let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
             batch.insert_json(&key_u64(b"u/", u.id), &u)?;
             batch.insert(&key_u64(b"t/", u.id), &blob);
             if let Some(rec) = idx.units.get_mut(ord as usize) {
@@ -479,7 +487,10 @@ pub(crate) fn write_units(
             let id = meta.next_id;
             meta.next_id += 1;
             let unit = unit_from_draft(id, d, None, now);
-            stage_new_unit(&mut idx, &mut batch, &unit)?;
+            match toks.get_mut(i).and_then(Option::take) {
+                Some(t) => stage_tokenized(&mut idx, &mut batch, &unit, t)?,
+                None => stage_new_unit(&mut idx, &mut batch, &unit)?,
+            }
             report.ids.push(id);
             report.added += 1;
             pending.insert(id, unit);
@@ -525,6 +536,21 @@ pub(crate) mod tests {
         }
     }
 
+    /// Reopens a store just dropped. sled's background flusher may still
+    /// hold the directory lock for a moment after the last handle is gone
+    /// (seen under parallel test load), so `Locked` is retried briefly.
+    pub(crate) fn reopen(dir: &std::path::Path) -> Store {
+        for _ in 0..100 {
+            match Store::open(dir) {
+                Err(crate::store::Error::Locked(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                other => return other.unwrap(),
+            }
+        }
+        Store::open(dir).unwrap()
+    }
+
     pub(crate) fn mems() -> (Store, Memories) {
         let store = Store::temporary().unwrap();
         let m = Memories::open(&store).unwrap();
@@ -544,7 +570,10 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             m.create("bad", "", "ar", None),
-            Err(Error::Invalid { field: "source_lang", .. })
+            Err(Error::Invalid {
+                field: "source_lang",
+                ..
+            })
         ));
         assert_eq!(m.list().unwrap().len(), 1);
         m.delete("tech").unwrap();
@@ -559,7 +588,10 @@ pub(crate) mod tests {
         let r = m
             .add_units(
                 "tm",
-                vec![draft("احفظ الملف", "Save the file"), draft("افتح الملف", "Open the file")],
+                vec![
+                    draft("احفظ الملف", "Save the file"),
+                    draft("افتح الملف", "Open the file"),
+                ],
             )
             .unwrap();
         assert_eq!((r.added, r.updated), (2, 0));
@@ -568,7 +600,10 @@ pub(crate) mod tests {
         let again = m
             .add_units(
                 "tm",
-                vec![draft("احفظ الملف", "Save the file"), draft("احفظ الملف", "Save file")],
+                vec![
+                    draft("احفظ الملف", "Save the file"),
+                    draft("احفظ الملف", "Save file"),
+                ],
             )
             .unwrap();
         assert_eq!((again.added, again.updated), (1, 1));
@@ -594,7 +629,10 @@ pub(crate) mod tests {
         assert_eq!(m.get_meta("tm").unwrap().units, 2);
         assert!(matches!(
             m.add_units("tm", vec![draft(" ", "x")]),
-            Err(Error::Invalid { field: "source", .. })
+            Err(Error::Invalid {
+                field: "source",
+                ..
+            })
         ));
     }
 
@@ -611,11 +649,14 @@ pub(crate) mod tests {
             store.flush_blocking().unwrap();
             r.ids
         };
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         let m = Memories::open(&store).unwrap();
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
         let again = m
-            .add_units("tm", vec![draft("Save the file", "احفظ الملف"), draft("x", "y")])
+            .add_units(
+                "tm",
+                vec![draft("Save the file", "احفظ الملف"), draft("x", "y")],
+            )
             .unwrap();
         assert_eq!(again.ids[0], ids[0]);
         assert!(again.ids[1] > ids[0], "ids are not reused");

@@ -4,7 +4,7 @@
 //! # Formula
 //! Both segments are tokenized with [`crate::text::tokenize`] (at most
 //! [`MAX_TOKENS`] tokens each are considered; a longer segment is matched on
-//! its first 2,000 tokens). Each token has a *weight*: 1 for punctuation,
+//! its first 2,000 tokens, found in its first 256 KiB). Each token has a *weight*: 1 for punctuation,
 //! 2 for everything else (words, numbers, tags/placeholders such as `<b>`,
 //! `%s`, `{0}`, URLs, symbols). Lengths are weighted: `n = Σ weight`.
 //!
@@ -39,7 +39,7 @@
 //! * `Save the file` vs `save the file` (case only) → 99;
 //! * 10 words, one replaced by another word → 90;
 //! * `Delete 3 files now please` vs `Delete 5 files now please` → 80 − 2 = 78;
-//! * `احفظ الملف` vs `احفظ ملف` (clitic only) → 75 (a full substitution
+//! * `احفظ الملف` vs `احفظ والملف` or `احفظ ملف` (clitic only) → 75 (a full substitution
 //!   would give 50).
 //!
 //! # Why the index filter is lossless
@@ -83,24 +83,36 @@ pub fn token_weight(kind: TokenKind) -> u8 {
     }
 }
 
-/// The stem key string of a token: for words the most reduced clitic or
+/// The stem key string of a token: for words the shortest clitic or
 /// inflection key of [`text::word_keys_auto`] (never the lexicon plural),
 /// for every other token its normalized text.
 pub fn ckey_string(norm: &str, kind: TokenKind) -> String {
     if kind != TokenKind::Word {
         return norm.to_string();
     }
+    // The shortest clitic/inflection key is the most reduced analysis, the
+    // one variants of a word share (وبالمكتبة, المكتبة, مكتبة → مكتب);
+    // keys under 2 letters are too ambiguous to equate words.
     text::word_keys_auto(norm)
         .into_iter()
-        .filter(|k| k.kind <= KeyKind::Inflected && !k.key.is_empty())
-        .last()
+        .filter(|k| k.kind <= KeyKind::Inflected && k.key.chars().count() >= 2)
+        .min_by_key(|k| k.key.chars().count())
         .map(|k| k.key)
         .unwrap_or_else(|| norm.to_string())
 }
 
-/// Tokenizes `s`, keeping at most [`MAX_TOKENS`] tokens.
+/// Bytes of a segment that are tokenized at most (far more than
+/// [`MAX_TOKENS`] tokens of real text; bounds the work for a 10 MB segment).
+pub const MAX_SCAN_BYTES: usize = 256 * 1024;
+
+/// Tokenizes `s` (its first [`MAX_SCAN_BYTES`] bytes), keeping at most
+/// [`MAX_TOKENS`] tokens.
 pub fn tokens(s: &str) -> Vec<Token> {
-    let mut t = text::tokenize(s);
+    let mut cut = s.len().min(MAX_SCAN_BYTES);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut t = text::tokenize(s.get(..cut).unwrap_or(""));
     t.truncate(MAX_TOKENS);
     t
 }
@@ -123,14 +135,27 @@ pub fn weighted_len(t: &[Tok]) -> u32 {
 /// Weighted token Levenshtein distance; `None` when it exceeds `dmax`
 /// (checked after every row, so hopeless candidates stop early).
 pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
-    let mut prev: Vec<u32> = Vec::with_capacity(u.len() + 1);
+    distance_in(q, u, dmax, &mut Vec::new(), &mut Vec::new())
+}
+
+/// [`distance`] with caller-owned row buffers (a search scores thousands of
+/// candidates; allocating two rows each time dominated the profile).
+pub fn distance_in(
+    q: &[Tok],
+    u: &[Tok],
+    dmax: Option<u32>,
+    prev: &mut Vec<u32>,
+    cur: &mut Vec<u32>,
+) -> Option<u32> {
+    prev.clear();
     let mut acc = 0;
     prev.push(0);
     for t in u {
         acc += u32::from(t.w);
         prev.push(acc);
     }
-    let mut cur = vec![0u32; u.len() + 1];
+    cur.clear();
+    cur.resize(u.len() + 1, 0);
     let mut first = 0u32;
     for a in q {
         first += u32::from(a.w);
@@ -148,9 +173,9 @@ pub fn distance(q: &[Tok], u: &[Tok], dmax: Option<u32>) -> Option<u32> {
                 return None;
             }
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
-    let d = prev[u.len()];
+    let d = prev.get(u.len()).copied().unwrap_or(0);
     match dmax {
         Some(m) if d > m => None,
         _ => Some(d),
@@ -353,12 +378,7 @@ fn raw<'a>(text: &'a str, t: &Token) -> &'a str {
 }
 
 /// Final score from the base score, penalties and the 101 rule.
-pub fn final_score(
-    base: u32,
-    penalties: &[Penalty],
-    identical: bool,
-    context_equal: bool,
-) -> u32 {
+pub fn final_score(base: u32, penalties: &[Penalty], identical: bool, context_equal: bool) -> u32 {
     if identical {
         return if context_equal { 101 } else { 100 };
     }
@@ -369,7 +389,8 @@ pub fn final_score(
 /// Runs of equal/insert/delete/replace with the original text slices.
 pub fn diff(q: &Side<'_>, u: &Side<'_>, steps: &[Step]) -> Vec<DiffOp> {
     // (op, query token range, unit token range)
-    let mut runs: Vec<(&'static str, Option<(usize, usize)>, Option<(usize, usize)>)> = Vec::new();
+    type Range = Option<(usize, usize)>;
+    let mut runs: Vec<(&'static str, Range, Range)> = Vec::new();
     let ext = |r: Option<(usize, usize)>, i: Option<usize>| match (r, i) {
         (Some((a, _)), Some(i)) => Some((a, i)),
         (None, Some(i)) => Some((i, i)),
@@ -432,12 +453,28 @@ mod tests {
         let (qv, uv) = (view(&qt, &mut dict), view(&ut, &mut dict));
         let d = distance(&qv, &uv, None).unwrap();
         let base = base_score(d, weighted_len(&qv), weighted_len(&uv));
-        let qs = Side { text: q, tokens: &qt, toks: &qv };
-        let us = Side { text: u, tokens: &ut, toks: &uv };
+        let qs = Side {
+            text: q,
+            tokens: &qt,
+            toks: &qv,
+        };
+        let us = Side {
+            text: u,
+            tokens: &ut,
+            toks: &uv,
+        };
         let steps = align(&qv, &uv);
         let p = penalties(&qs, &us, &steps);
         let f = final_score(base, &p, q == u, false);
         (f, p, diff(&qs, &us, &steps))
+    }
+
+    #[test]
+    fn huge_segment_is_capped() {
+        let big = "احفظ الملف ".repeat(1_000_000);
+        let t = tokens(&big);
+        assert_eq!(t.len(), MAX_TOKENS);
+        assert_eq!(&big[t[1].start..t[1].end], "الملف");
     }
 
     #[test]
@@ -478,7 +515,13 @@ mod tests {
     fn different_number_is_penalized() {
         let (s, p, _) = score("Delete 3 files now please", "Delete 5 files now please");
         assert_eq!(s, 78, "{p:?}");
-        assert_eq!(p[0], Penalty { reason: "numbers_differ", points: 2 });
+        assert_eq!(
+            p[0],
+            Penalty {
+                reason: "numbers_differ",
+                points: 2
+            }
+        );
     }
 
     #[test]
@@ -486,6 +529,8 @@ mod tests {
         let (clitic, _, d) = score("احفظ الملف", "احفظ ملف");
         let (full, _, _) = score("احفظ الملف", "احفظ الصورة");
         assert_eq!(clitic, 75);
+        assert_eq!(score("احفظ الملف", "احفظ والملف").0, 75);
+        assert_eq!(score("save the file", "save the files").0, 83);
         assert_eq!(full, 50);
         assert_eq!(d[0].op, "equal");
         assert_eq!(d[0].query, "احفظ");

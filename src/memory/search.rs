@@ -107,8 +107,10 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         for ords in sidx.by_len.range(..=hi).map(|(_, v)| v) {
             cands.extend_from_slice(ords);
         }
+        cands.sort_unstable();
     } else {
         let df = |ck: u32| sidx.postings.get(ck as usize).map_or(0, Vec::len);
+        let mut seen = vec![0u64; idx.units.len() / 64 + 1];
         let mut order: Vec<&Group> = g.iter().collect();
         order.sort_by_key(|x| df(x.0));
         let mut rest: u32 = g.iter().map(|x| x.1 * x.2).sum();
@@ -118,13 +120,30 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             }
             rest -= x.1 * x.2;
             if let Some(p) = sidx.postings.get(x.0 as usize) {
-                cands.extend_from_slice(p);
+                // A bitmap instead of sort + dedup: long postings lists of
+                // frequent keys would otherwise dominate the query.
+                for &ord in p {
+                    let (w, b) = ((ord / 64) as usize, ord % 64);
+                    if let Some(word) = seen.get_mut(w) {
+                        if *word & (1 << b) == 0 {
+                            *word |= 1 << b;
+                            cands.push(ord);
+                        }
+                    }
+                }
             }
         }
-        cands.sort_unstable();
     }
     cands.dedup();
+    // Long queries: a map from stem key to group instead of a linear search.
+    let gmap: Option<HashMap<u32, usize>> =
+        (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
+    let find = |ck: u32| match &gmap {
+        Some(map) => map.get(&ck).copied(),
+        None => g.iter().position(|x| x.0 == ck),
+    };
     let mut counts = vec![0u32; g.len()];
+    let (mut prev, mut cur) = (Vec::new(), Vec::new());
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
     for ord in cands {
@@ -140,7 +159,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
             let mut overlap = 0u32;
             for &id in idx.side_ids(ord, side) {
                 let ck = idx.dict.entry(id).0;
-                if let Some(gi) = g.iter().position(|x| x.0 == ck) {
+                if let Some(gi) = find(ck) {
                     if counts[gi] < g[gi].1 {
                         counts[gi] += 1;
                         overlap += g[gi].2;
@@ -153,7 +172,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         }
         idx.side_toks(ord, side, &mut ut);
         let dmax = score::max_distance(s, lq, lu);
-        if let Some(d) = score::distance(qv, &ut, Some(dmax)) {
+        if let Some(d) = score::distance_in(qv, &ut, Some(dmax), &mut prev, &mut cur) {
             let base = score::base_score(d, lq, lu);
             if base >= s {
                 out.push((ord, base));
@@ -195,7 +214,12 @@ impl Memories {
         self.search_with(name, q, true)
     }
 
-    fn search_with(&self, name: &str, q: &SearchQuery, exhaustive: bool) -> Result<Vec<FuzzyMatch>> {
+    fn search_with(
+        &self,
+        name: &str,
+        q: &SearchQuery,
+        exhaustive: bool,
+    ) -> Result<Vec<FuzzyMatch>> {
         check_query(q)?;
         let m = self.memory(name)?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
@@ -290,7 +314,10 @@ impl Memories {
             let Some(rec) = idx.units.get(ord as usize) else {
                 continue;
             };
-            let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+            let Some(unit) = m
+                .tree
+                .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
+            else {
                 continue;
             };
             let toks = [score::tokens(&unit.source), score::tokens(&unit.target)];
@@ -333,7 +360,8 @@ fn rank(
     };
     let upper = |base: u32| if base == 100 { 101 } else { base };
     cands.sort_by_key(|&(ord, base)| key(ord, upper(base)));
-    let mut results: Vec<((Reverse<u32>, Reverse<i64>, u64), FuzzyMatch)> = Vec::new();
+    type RankKey = (Reverse<u32>, Reverse<i64>, u64);
+    let mut results: Vec<(RankKey, FuzzyMatch)> = Vec::new();
     let qside = Side {
         text: &q.text,
         tokens: qtokens,
@@ -351,7 +379,10 @@ fn rank(
         let Some(rec) = idx.units.get(ord as usize) else {
             continue;
         };
-        let Some(unit) = m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))? else {
+        let Some(unit) = m
+            .tree
+            .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
+        else {
             continue;
         };
         let (text, other, lang, other_lang) = if side == 0 {
@@ -434,10 +465,19 @@ mod tests {
         let r = m.search("tm", &q).unwrap();
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].score, r[0].source.as_str()), (100, "احفظ الملف"));
-        assert_eq!((r[0].source_lang.as_str(), r[0].target_lang.as_str()), ("ar", "en"));
+        assert_eq!(
+            (r[0].source_lang.as_str(), r[0].target_lang.as_str()),
+            ("ar", "en")
+        );
         assert_eq!(r[0].target, "Save the file");
         q.source_lang = Some("fr".into());
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "source_lang", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid {
+                field: "source_lang",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -446,7 +486,8 @@ mod tests {
         m.create("tm", "ar", "en", None).unwrap();
         let mut d = draft("احفظ الملف", "Save the file");
         d.context = Some("menu.file".into());
-        m.add_units("tm", vec![d, draft("احفظ الملف", "Save file")]).unwrap();
+        m.add_units("tm", vec![d, draft("احفظ الملف", "Save file")])
+            .unwrap();
         let mut q = query("احفظ الملف", 70);
         q.context = Some("menu.file".into());
         let r = m.search("tm", &q).unwrap();
@@ -454,13 +495,25 @@ mod tests {
         assert_eq!((r[0].score, r[0].target.as_str()), (101, "Save the file"));
         assert_eq!(r[1].score, 100);
         q.min_score = 102;
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "min_score", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid {
+                field: "min_score",
+                ..
+            })
+        ));
         q.min_score = 70;
         q.limit = 0;
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "limit", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid { field: "limit", .. })
+        ));
         q.limit = 5;
         q.text = "  ".into();
-        assert!(matches!(m.search("tm", &q), Err(Error::Invalid { field: "text", .. })));
+        assert!(matches!(
+            m.search("tm", &q),
+            Err(Error::Invalid { field: "text", .. })
+        ));
     }
 
     #[test]
@@ -470,7 +523,10 @@ mod tests {
         m.add_units(
             "tm",
             vec![
-                draft("مقدمة في الذكاء الاصطناعي", "Introduction to artificial intelligence"),
+                draft(
+                    "مقدمة في الذكاء الاصطناعي",
+                    "Introduction to artificial intelligence",
+                ),
                 draft("الذكاء البشري", "human intelligence"),
             ],
         )
@@ -479,7 +535,13 @@ mod tests {
         assert_eq!(hits.len(), 1);
         let s = hits[0].spans[0];
         assert!(s.source_side);
-        let chars: String = hits[0].unit.source.chars().skip(s.start).take(s.end - s.start).collect();
+        let chars: String = hits[0]
+            .unit
+            .source
+            .chars()
+            .skip(s.start)
+            .take(s.end - s.start)
+            .collect();
         assert_eq!(chars, "الذكاء الاصطناعي");
         let hits = m.concordance("tm", "Intelligence", Some("en"), 10).unwrap();
         assert_eq!(hits.len(), 2);
@@ -507,14 +569,38 @@ mod recall_tests {
     }
 
     const VOCAB: &[&str] = &[
-        "الملف", "والملف", "ملف", "بالملف", "احفظ", "افتح", "أغلق", "اغلق", "النافذة", "file",
-        "File", "save", "open", "the", ".", ",", "؟", "3", "42", "%s", "<b>", "{0}", "إعدادات",
+        "الملف",
+        "والملف",
+        "ملف",
+        "بالملف",
+        "احفظ",
+        "افتح",
+        "أغلق",
+        "اغلق",
+        "النافذة",
+        "file",
+        "File",
+        "save",
+        "open",
+        "the",
+        ".",
+        ",",
+        "؟",
+        "3",
+        "42",
+        "%s",
+        "<b>",
+        "{0}",
+        "إعدادات",
         "الإعدادات",
     ];
 
     fn sentence(r: &mut Rng, max: usize) -> String {
         let n = 1 + r.below(max);
-        (0..n).map(|_| VOCAB[r.below(VOCAB.len())]).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| VOCAB[r.below(VOCAB.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn compare(m: &Memories, q: &SearchQuery) {
@@ -522,7 +608,11 @@ mod recall_tests {
         let b = m.search_exhaustive("tm", q).unwrap();
         let ka: Vec<(u64, u32)> = a.iter().map(|x| (x.id, x.score)).collect();
         let kb: Vec<(u64, u32)> = b.iter().map(|x| (x.id, x.score)).collect();
-        assert_eq!(ka, kb, "query {:?} min {} limit {}", q.text, q.min_score, q.limit);
+        assert_eq!(
+            ka, kb,
+            "query {:?} min {} limit {}",
+            q.text, q.min_score, q.limit
+        );
     }
 
     #[test]
@@ -623,6 +713,9 @@ mod recall_tests {
             compare(&m, &q);
             found += usize::from(!m.search("tm", &q).unwrap().is_empty());
         }
-        assert!(found > 20, "held-back rows must find fuzzy matches: {found}");
+        assert!(
+            found > 20,
+            "held-back rows must find fuzzy matches: {found}"
+        );
     }
 }
