@@ -678,4 +678,73 @@ mod tests {
         assert_eq!(r.entries_added, (CHUNK + 10) as u64);
         assert_eq!(tbs.get_meta("t").unwrap().entries, CHUNK + 10);
     }
+
+    #[test]
+    fn real_glossaries_import_with_accurate_reports() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/glossary/");
+        // (file, rows in the file per its README, a term and its translation)
+        let cases = [
+            (
+                "aosus-arabeyes-tech.csv",
+                3_512u64,
+                "Absolute address",
+                "عنوان مطلق",
+            ),
+            ("arabterm-it.tbx", 20_125, "abrasive paper", "ورق كاشط"),
+        ];
+        for (file, rows, en, ar) in cases {
+            let path = std::path::Path::new(dir).join(file);
+            if !path.exists() {
+                println!("skipped: {} not present", path.display());
+                continue;
+            }
+            let tbs = setup();
+            let mut seen = 0;
+            let r = tbs
+                .import_file("t", &path, None, ImportOptions::default(), &mut |n| {
+                    seen = n
+                })
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            println!(
+                "{file}: added {} updated {} unchanged {} skipped {} errors {} warnings {}",
+                r.entries_added,
+                r.entries_updated,
+                r.entries_unchanged,
+                r.rows_skipped,
+                r.errors_total,
+                r.warnings.len()
+            );
+            assert_eq!(
+                r.entries_added + r.entries_updated + r.entries_unchanged + r.rows_skipped,
+                rows,
+                "{file}: every row is accounted for exactly once"
+            );
+            assert_eq!(r.rows_skipped, r.errors_total, "{file}");
+            assert_eq!(
+                r.errors.len() as u64,
+                r.errors_total.min(MAX_REPORTED_ERRORS as u64)
+            );
+            assert!(
+                r.errors.iter().all(|e| e.line.is_some()),
+                "{file}: {:?}",
+                r.errors
+            );
+            assert_eq!(seen, 2 * rows, "{file}: progress counts both passes");
+            assert_eq!(tbs.get_meta("t").unwrap().entries as u64, r.entries_added);
+            let q = crate::termbase::LookupQuery {
+                q: en.into(),
+                lang: Some("en".into()),
+                target_lang: Some("ar".into()),
+                mode: crate::termbase::LookupMode::Exact,
+                limit: 5,
+            };
+            let found = tbs.lookup("t", &q).unwrap();
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.translations.iter().any(|t| t.text == ar)),
+                "{file}: {en} -> {found:?}"
+            );
+        }
+    }
 }

@@ -28,6 +28,8 @@ pub(crate) type TermRef = (u32, u32);
 pub(crate) struct IndexedTerm {
     /// Language tag as stored in the concept (`ar`, `en-US`).
     pub lang: String,
+    /// Its lower-case base subtag (`ar`, `en`).
+    pub base: String,
     /// Position of the term in `concept.terms[lang]`.
     pub term_idx: usize,
     /// Position of the variant in the term's `variants`, when this form is one.
@@ -40,6 +42,10 @@ pub(crate) struct IndexedTerm {
     pub keys: Vec<String>,
     /// Whether this is a secondary word split (not used for lookups).
     pub alternative: bool,
+    /// Whether a word after the first carries the article in the term
+    /// itself (مفتوح المصدر, ذاتية القيادة): then the words before it may
+    /// legitimately lack the article in running text.
+    pub idafa: bool,
 }
 
 /// One concept and its indexed forms.
@@ -51,6 +57,9 @@ pub(crate) struct Slot {
     pub terms: Vec<IndexedTerm>,
     /// Normalized context words (disambiguation evidence), as match keys.
     pub context_keys: Vec<String>,
+    /// The concept's note mentions another sense (recognition treats its
+    /// single-word terms as ambiguous).
+    pub ambiguous_note: bool,
 }
 
 /// The index of one term base.
@@ -63,6 +72,14 @@ pub(crate) struct Index {
     norm: BTreeMap<String, Vec<TermRef>>,
     grams: HashMap<u64, Vec<TermRef>>,
     dup: HashMap<String, Vec<u32>>,
+}
+
+/// The lower-case base subtag of a language tag (`en-US` → `en`).
+pub(crate) fn base_tag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// Whitespace-collapsed normalized form (the exact/prefix lookup key).
@@ -168,6 +185,14 @@ fn hyphen_split_keys(form: &str, lang: Lang) -> Option<Vec<String>> {
     Some(term_keys(&spaced, lang))
 }
 
+/// Whether a word after the first of `form` starts with the article.
+fn inner_article(form: &str) -> bool {
+    text::normalize(form)
+        .split_whitespace()
+        .skip(1)
+        .any(|w| w.starts_with("ال") && w.chars().count() > 3)
+}
+
 /// Packs a character trigram into one integer key.
 fn gram_key(a: char, b: char, c: char) -> u64 {
     ((a as u64) << 42) | ((b as u64) << 21) | (c as u64)
@@ -229,12 +254,14 @@ fn analyze(concept: &Concept) -> Vec<IndexedTerm> {
                 }
                 out.push(IndexedTerm {
                     lang: tag.clone(),
+                    base: base_tag(tag),
                     term_idx: ti,
                     variant,
                     text: text.to_string(),
                     norm: norm_text(text),
                     keys,
                     alternative: alt,
+                    idafa: inner_article(text),
                 });
             };
             let keys = term_keys(&term.text, lang);
@@ -417,6 +444,7 @@ impl Index {
         self.ids.insert(concept.id.clone(), slot);
         if let Some(place) = self.slots.get_mut(slot as usize) {
             *place = Some(Slot {
+                ambiguous_note: super::recognize::note_says_ambiguous(&concept),
                 concept: Arc::new(concept),
                 terms,
                 context_keys,

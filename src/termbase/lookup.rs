@@ -380,4 +380,43 @@ mod tests {
         query.limit = 1;
         assert_eq!(tbs.lookup("t", &query).unwrap().len(), 1);
     }
+
+    #[test]
+    fn arabic_lookup_is_clitic_and_spelling_aware() {
+        let tbs = tbs();
+        let mut server = draft(Some("server"), &["خادم"], &["server"]);
+        server.terms.entry("en".into()).or_default()[0].status = TermStatus::Preferred;
+        tbs.create_concept("t", server).unwrap();
+        // ى for ي: equal after normalization.
+        let r = tbs
+            .lookup("t", &q("الذكاء الاصطناعى", LookupMode::Auto))
+            .unwrap();
+        assert_eq!(
+            (r[0].concept_id.as_str(), r[0].score, r[0].match_kind),
+            ("ai", 100, MatchKind::Normalized)
+        );
+        // Proclitic و + broken plural: the inflection-aware step.
+        let r = tbs.lookup("t", &q("والخوادم", LookupMode::Exact)).unwrap();
+        assert_eq!(
+            (r[0].concept_id.as_str(), r[0].score, r[0].match_kind),
+            ("server", 95, MatchKind::Inflected)
+        );
+        assert_eq!(r[0].translations[0].text, "server");
+        // A typo (ت for ط) only fuzzy finds.
+        assert!(tbs
+            .lookup("t", &q("الذكاء الاصتناعي", LookupMode::Exact))
+            .unwrap()
+            .is_empty());
+        let r = tbs
+            .lookup("t", &q("الذكاء الاصتناعي", LookupMode::Auto))
+            .unwrap();
+        assert_eq!(
+            (r[0].concept_id.as_str(), r[0].match_kind),
+            ("ai", MatchKind::Fuzzy)
+        );
+        assert!(r[0].score >= 80, "{r:?}");
+        // Arabic prefix: the article-less typing of the start of a term.
+        let r = tbs.lookup("t", &q("مركز بي", LookupMode::Prefix)).unwrap();
+        assert_eq!(r[0].concept_id, "dc");
+    }
 }

@@ -15,6 +15,8 @@
 //! only take the read lock.
 
 pub mod error;
+#[cfg(test)]
+mod eval;
 pub mod import;
 pub(crate) mod index;
 pub mod lookup;

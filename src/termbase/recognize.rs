@@ -30,7 +30,14 @@
 //!   domain, and loses 0.3 when an everyday-sense cue word of
 //!   [`EVERYDAY_CUES`] is present; it is capped at 0.9;
 //! - the match kind costs a little: normalized −0.01, inflected/variant
-//!   −0.03.
+//!   −0.03; a single word matched only by dropping a feminine ending its
+//!   term lacks (معالجة "processing" for معالج "processor") −0.15.
+//!
+//! Arabic multi-word matches must agree in definiteness: a first word with
+//! the article needs it on every later content word (الذكاء الاصطناعي), so
+//! `تنتج الشركة رقاقة` is not the term شركة رقائق — unless the term itself
+//! has an inner article (improper annexation: السيارات ذاتية القيادة). On one span, only the
+//! concepts with the best match kind are kept.
 //!
 //! Hits under `min_confidence` (default [`DEFAULT_MIN_CONFIDENCE`]) are
 //! dropped; `0` returns everything.
@@ -332,7 +339,7 @@ pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
 }
 
 /// Whether a note says the term has another, non-technical sense.
-fn note_says_ambiguous(c: &Concept) -> bool {
+pub(crate) fn note_says_ambiguous(c: &Concept) -> bool {
     let Some(note) = &c.note else { return false };
     let l = note.to_lowercase();
     [
@@ -357,13 +364,24 @@ fn is_tech_token(w: &str) -> bool {
     is_latin(w) && letters > 0 && ((upper >= 2 && upper == letters) || digits > 0)
 }
 
+/// A running word's key: (key, kind, whether its proclitics end in ال).
+type UnitKey = (String, KeyKind, bool);
+
 /// One word of the text with its keys.
 struct Unit {
     start: usize,
     end: usize,
     char_start: usize,
     char_end: usize,
-    keys: Arc<Vec<(String, KeyKind)>>,
+    /// Candidate keys: (key, kind, whether the consumed proclitics end in
+    /// the article ال).
+    keys: Arc<Vec<UnitKey>>,
+    /// Normalized word.
+    norm: Arc<str>,
+    /// The word (any of its keys) is in [`AMBIGUOUS_WORDS`].
+    ambiguous: bool,
+    /// Arabic script and not a preposition (subject to article agreement).
+    arabic_content: bool,
     /// Whether a term may continue from the previous unit into this one.
     joined: bool,
     /// Whether the word is in the script foreign to the text language.
@@ -379,11 +397,46 @@ struct Cand {
     last: usize,
     r: TermRef,
     kind: MatchKind,
+    /// A single word matched only by dropping a feminine ending the term
+    /// does not have (معالجة "processing" for معالج "processor").
+    gender_shift: bool,
+}
+
+/// Prepositions and particles inside multi-word Arabic terms (التعرف على
+/// الوجوه): they never carry the article.
+const FUNCTION_WORDS: &[&str] = &[
+    "على", "في", "من", "عن", "الى", "إلى", "مع", "بين", "ذو", "ذات", "بدون", "غير",
+];
+
+fn function_words() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().map(|w| text::normalize(w)).collect())
+}
+
+/// Whether the first `prefix_chars` characters of `norm` end in the article.
+fn has_article(norm: &str, prefix_chars: usize) -> bool {
+    if prefix_chars < 2 {
+        return false;
+    }
+    let p: String = norm.chars().take(prefix_chars).collect();
+    p.ends_with("ال") || p.ends_with("لل")
 }
 
 fn units(s: &str, lang: Lang) -> Vec<Unit> {
     let sentences = text::segment(s);
-    let mut cache: HashMap<&str, Arc<Vec<(String, KeyKind)>>> = HashMap::new();
+    let sets = word_sets();
+    // Per distinct word: keys, normalized form, ambiguity (texts repeat
+    // words a lot, and analysis is the expensive part).
+    #[derive(Clone)]
+    struct Info {
+        keys: Arc<Vec<UnitKey>>,
+        norm: Arc<str>,
+        ambiguous: bool,
+        latin: bool,
+        tech: bool,
+        function: bool,
+    }
+    let mut cache: HashMap<&str, Info> = HashMap::new();
     let mut out: Vec<Unit> = Vec::new();
     let mut sentence = 0usize;
     for t in text::tokenize(s) {
@@ -396,20 +449,39 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
         let keys = match cache.get(w) {
             Some(k) => k.clone(),
             None => {
-                let k: Vec<(String, KeyKind)> = if t.kind == TokenKind::Number {
-                    vec![(t.norm.clone(), KeyKind::Surface)]
+                let k: Vec<UnitKey> = if t.kind == TokenKind::Number {
+                    vec![(t.norm.clone(), KeyKind::Surface, false)]
                 } else {
                     let wl = super::index::word_lang(w, lang);
                     text::word_keys(w, wl)
                         .into_iter()
-                        .map(|k| (k.key, k.kind))
+                        .map(|k| {
+                            let art = wl == Lang::Ar && has_article(&t.norm, k.prefix_chars);
+                            (k.key, k.kind, art)
+                        })
                         .collect()
                 };
-                let k = Arc::new(k);
-                cache.insert(w, k.clone());
-                k
+                let ambiguous = k.iter().any(|(key, _, _)| sets.ambiguous.contains(key));
+                let info = Info {
+                    keys: Arc::new(k),
+                    norm: Arc::from(t.norm.as_str()),
+                    ambiguous,
+                    latin: is_latin(w),
+                    tech: is_tech_token(w),
+                    function: function_words().contains(&t.norm),
+                };
+                cache.insert(w, info.clone());
+                info
             }
         };
+        let Info {
+            keys,
+            norm,
+            ambiguous,
+            latin,
+            tech,
+            function,
+        } = keys;
         // A term continues from the previous word over plain spaces (not a
         // paragraph break) or over punctuation glued to both words
         // (`data-center`, `A.I.`); commas, tags, URLs, symbols end it.
@@ -432,37 +504,61 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
         {
             sentence += 1;
         }
-        let latin = is_latin(w);
         out.push(Unit {
             start: t.start,
             end: t.end,
             char_start: t.char_start,
             char_end: t.char_end,
             keys,
+            arabic_content: !latin && !function,
+            norm,
+            ambiguous,
             joined,
             foreign: if lang == Lang::Ar { latin } else { !latin },
-            tech: is_tech_token(w),
+            tech,
             sentence,
         });
     }
     out
 }
 
-/// The matching key kind of `key` among a unit's keys (the most literal).
-fn key_kind(u: &Unit, key: &str) -> Option<KeyKind> {
-    u.keys.iter().find(|(k, _)| k == key).map(|(_, kind)| *kind)
+/// The matching key kind of `key` among a unit's keys (the most literal)
+/// and whether that reading has the article.
+fn key_kind(u: &Unit, key: &str) -> Option<(KeyKind, bool)> {
+    u.keys
+        .iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, kind, art)| (*kind, *art))
 }
 
-/// Whether a form of language `form_lang` may be matched by these units.
-fn lang_ok(form: &IndexedTerm, text_lang: &str, us: &[Unit]) -> bool {
-    same_base_lang(&form.lang, text_lang) || us.iter().all(|u| u.foreign)
+/// Arabic definiteness agreement: when the first word of a multi-word
+/// match has the article, every later content word must have it too
+/// (الذكاء الاصطناعي, النماذج اللغوية); a definite noun followed by an
+/// indefinite one is not one phrase (تنتج الشركة رقاقة ≠ شركة رقائق).
+fn article_agrees(span: &[Unit], articles: &[bool]) -> bool {
+    match (span.first(), articles.first()) {
+        (Some(u), Some(true)) if u.arabic_content => span
+            .iter()
+            .zip(articles)
+            .skip(1)
+            .all(|(u, a)| *a || !u.arabic_content),
+        _ => true,
+    }
+}
+
+/// Whether a form may be matched by these units: same language as the
+/// text (`text_base` is its lower-case base subtag), or every word in the
+/// script foreign to the text (`GPU` in Arabic text).
+fn lang_ok(form: &IndexedTerm, text_base: &str, us: &[Unit]) -> bool {
+    form.base == text_base || us.iter().all(|u| u.foreign)
 }
 
 fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
+    let text_base = super::index::base_tag(text_lang);
     let mut out = Vec::new();
     let mut seen: HashSet<(usize, usize, u32, u32)> = HashSet::new();
     for i in 0..us.len() {
-        for (key, _) in us[i].keys.iter() {
+        for (key, _, _) in us[i].keys.iter() {
             for &r in ix.by_first_key(key) {
                 let Some((_, form)) = ix.form(r) else {
                     continue;
@@ -477,18 +573,33 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                 }
                 let mut weakest = KeyKind::Surface;
                 let mut ok = true;
+                let mut articles = Vec::with_capacity(n);
                 for (u, k) in span.iter().zip(&form.keys) {
                     match key_kind(u, k) {
-                        Some(kind) => weakest = weakest.max(kind),
+                        Some((kind, art)) => {
+                            weakest = weakest.max(kind);
+                            articles.push(art);
+                        }
                         None => {
                             ok = false;
                             break;
                         }
                     }
                 }
-                if !ok || !lang_ok(form, text_lang, span) {
+                if !ok
+                    || !lang_ok(form, &text_base, span)
+                    || (!form.idafa && !article_agrees(span, &articles))
+                {
                     continue;
                 }
+                let fem = |c: char| c == 'ه' || c == 'ة';
+                let gender_shift = n == 1
+                    && !form.norm.ends_with(fem)
+                    && span[0].norm.ends_with(fem)
+                    && form
+                        .keys
+                        .first()
+                        .is_some_and(|k| span[0].norm.trim_end_matches(fem).ends_with(k.as_str()));
                 let (b0, b1) = (span[0].start, span[n - 1].end);
                 let surface = s.get(b0..b1).unwrap_or("");
                 let kind = if surface == form.text {
@@ -522,6 +633,7 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                         last: i + n - 1,
                         r,
                         kind,
+                        gender_shift,
                     });
                 }
             }
@@ -560,11 +672,17 @@ fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
     let mut i = 0usize;
     while i < cands.len() {
         let first = cands[i].first;
-        let last = cands[i].last; // longest at this start (sorted)
+        // Sorted: the longest span at this start, its best match kind first.
+        let (last, best) = (cands[i].last, cands[i].kind);
         let mut j = i;
         while j < cands.len() && cands[j].first == first {
             if cands[j].last == last {
-                top.push(cands[j].clone());
+                // Other concepts on the same span only when they match as
+                // well (homographs); a weaker reading (a pattern-guessed
+                // plural) is dropped.
+                if cands[j].kind == best {
+                    top.push(cands[j].clone());
+                }
             } else {
                 nested.push(cands[j].clone());
             }
@@ -604,16 +722,15 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             return (0.95, false);
         }
         let u = &us[c.first];
-        let w = s.get(u.start..u.end).unwrap_or("");
         if u.tech || is_tech_token(&form.text) {
             return (0.9, false);
         }
-        let ambiguous = note_says_ambiguous(&slot.concept)
+        let ambiguous = slot.ambiguous_note
             || form
                 .keys
                 .first()
                 .is_some_and(|k| sets.ambiguous.contains(k))
-            || sets.ambiguous.contains(&text::term_key_auto(w));
+            || u.ambiguous;
         if ambiguous {
             (0.4, true)
         } else {
@@ -623,13 +740,28 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
     let mut strong: Vec<Vec<(u32, Option<String>, usize)>> = vec![Vec::new(); n_sent];
     let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
+    // Key sets only for sentences holding an ambiguous hit (the evidence
+    // is only needed there): every key for context words, literal keys
+    // (surface, clitics) for everyday cues so that a stem like لحم from
+    // لحماية does not count as "meat".
+    let needs_sets: HashSet<usize> = top
+        .iter()
+        .filter(|c| base_of(c).1)
+        .map(|c| us[c.first].sentence)
+        .collect();
     let mut keys: Vec<HashSet<&str>> = vec![HashSet::new(); n_sent];
+    let mut literal: Vec<HashSet<&str>> = vec![HashSet::new(); n_sent];
     for (i, u) in us.iter().enumerate() {
         if u.tech {
             tech[u.sentence].push(i);
         }
-        for (k, _) in u.keys.iter() {
-            keys[u.sentence].insert(k.as_str());
+        if needs_sets.contains(&u.sentence) {
+            for (k, kind, _) in u.keys.iter() {
+                keys[u.sentence].insert(k.as_str());
+                if *kind <= KeyKind::Clitic {
+                    literal[u.sentence].insert(k.as_str());
+                }
+            }
         }
     }
     for c in &top {
@@ -670,10 +802,13 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                     }
                 }
             }
-            if sets.cues.iter().any(|k| keys[sent].contains(k.as_str())) {
+            if sets.cues.iter().any(|k| literal[sent].contains(k.as_str())) {
                 conf -= 0.3;
             }
             conf = conf.min(0.9);
+        }
+        if c.gender_shift {
+            conf -= 0.15;
         }
         conf -= match c.kind {
             MatchKind::Exact => 0.0,
@@ -882,5 +1017,187 @@ mod tests {
         let tbs = tb(vec![draft(Some("dc"), &[], &["data center"])]);
         let hits = tbs.recognize("t", "new data, center", &all()).unwrap();
         assert!(hits.is_empty(), "{hits:?}");
+    }
+
+    fn variants(mut d: ConceptDraft, lang: &str, vs: &[&str]) -> ConceptDraft {
+        if let Some(t) = d.terms.get_mut(lang).and_then(|l| l.first_mut()) {
+            t.variants = vs.iter().map(|v| v.to_string()).collect();
+        }
+        d
+    }
+
+    fn arabic_tb() -> TermBases {
+        tb(vec![
+            draft(
+                Some("ai"),
+                &["ذكاء اصطناعي"],
+                &["artificial intelligence", "AI"],
+            ),
+            draft(Some("startup"), &["شركة ناشئة"], &["startup"]),
+            variants(
+                draft(
+                    Some("llm"),
+                    &["نموذج لغوي ضخم"],
+                    &["large language model", "LLM"],
+                ),
+                "ar",
+                &["نماذج لغوية ضخمة"],
+            ),
+            draft(Some("chip"), &["رقاقة"], &["chip"]),
+            draft(Some("server"), &["خادم"], &["server"]),
+            draft(Some("nvidia"), &["إنفيديا"], &["Nvidia"]),
+            draft(Some("dc"), &["مركز بيانات"], &["data center"]),
+            draft(Some("gpu"), &["وحدة معالجة رسومات"], &["GPU"]),
+            draft(Some("deepseek"), &["ديب سيك"], &["DeepSeek"]),
+            draft(Some("open-source"), &["مفتوح المصدر"], &["open-source"]),
+        ])
+    }
+
+    /// (surface, concept, match) of every hit, offsets checked.
+    fn run(tbs: &TermBases, text: &str) -> Vec<(String, String, &'static str)> {
+        let hits = tbs.recognize("t", text, &all()).unwrap();
+        check_offsets(text, &hits);
+        hits.iter()
+            .map(|h| {
+                (
+                    h.surface.clone(),
+                    h.concept_id.clone(),
+                    h.match_kind.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    fn has(hits: &[(String, String, &str)], surface: &str, id: &str, kind: &str) -> bool {
+        hits.iter()
+            .any(|(s, i, k)| s == surface && i == id && *k == kind)
+    }
+
+    #[test]
+    fn arabic_clitics_articles_and_construct_state() {
+        let tbs = arabic_tb();
+        for (text, surface, id) in [
+            ("وبالذكاء الاصطناعي تتطور الصناعة", "وبالذكاء الاصطناعي", "ai"),
+            ("استثمارات كبيرة للذكاء الاصطناعي", "للذكاء الاصطناعي", "ai"),
+            ("فالشركة الناشئة تنمو بسرعة", "فالشركة الناشئة", "startup"),
+            ("أسست شركة ناشئة في الرياض", "شركة ناشئة", "startup"),
+            (
+                "تطبيقات نماذج الذكاء الاصطناعي كثيرة",
+                "الذكاء الاصطناعي",
+                "ai",
+            ),
+        ] {
+            let hits = run(&tbs, text);
+            let kind = if surface.starts_with("شركة") {
+                "exact"
+            } else {
+                "inflected"
+            };
+            assert!(has(&hits, surface, id, kind), "{text}: {hits:?}");
+        }
+        // The article is optional: the term base lists it without.
+        let hits = run(&tbs, "قمة الذكاء الاصطناعي");
+        assert!(has(&hits, "الذكاء الاصطناعي", "ai", "inflected"), "{hits:?}");
+        // Definiteness must agree: a definite noun + an indefinite one is
+        // not the phrase.
+        let hits = run(&tbs, "اشترت الشركة ناشئة");
+        assert!(hits.iter().all(|h| h.1 != "startup"), "{hits:?}");
+    }
+
+    #[test]
+    fn arabic_agreement_broken_plurals_and_listed_variants() {
+        let tbs = arabic_tb();
+        let hits = run(&tbs, "أطلقت الشركة نماذج لغوية ضخمة جديدة");
+        assert!(has(&hits, "نماذج لغوية ضخمة", "llm", "variant"), "{hits:?}");
+        let hits = run(&tbs, "تتنافس النماذج اللغوية الضخمة");
+        assert!(
+            has(&hits, "النماذج اللغوية الضخمة", "llm", "variant"),
+            "{hits:?}"
+        );
+        // Agreeing adjectives without a listed variant: per-word keys.
+        let hits = run(&tbs, "النموذج اللغوي الضخم الجديد");
+        assert!(
+            has(&hits, "النموذج اللغوي الضخم", "llm", "inflected"),
+            "{hits:?}"
+        );
+        // Broken plurals through the lexicon, no variant listed.
+        let hits = run(&tbs, "تحتاج الخوادم إلى الرقائق المتقدمة");
+        assert!(has(&hits, "الخوادم", "server", "inflected"), "{hits:?}");
+        assert!(has(&hits, "الرقائق", "chip", "inflected"), "{hits:?}");
+    }
+
+    #[test]
+    fn arabic_spelling_variants_and_latin_names() {
+        let tbs = arabic_tb();
+        let hits = run(&tbs, "انفيديا وإنفيديا");
+        assert!(has(&hits, "انفيديا", "nvidia", "normalized"), "{hits:?}");
+        assert!(has(&hits, "وإنفيديا", "nvidia", "inflected"), "{hits:?}");
+        let hits = run(&tbs, "تطور الذكاء الاصطناعى بسرعة");
+        assert!(has(&hits, "الذكاء الاصطناعى", "ai", "inflected"), "{hits:?}");
+        let hits = run(&tbs, "ذَكاءٌ اصطناعيٌّ");
+        assert!(has(&hits, "ذَكاءٌ اصطناعيٌّ", "ai", "normalized"), "{hits:?}");
+        let hits = run(&tbs, "دربت ديب سيك نموذجها على GPU من Nvidia");
+        assert!(has(&hits, "ديب سيك", "deepseek", "exact"), "{hits:?}");
+        assert!(has(&hits, "GPU", "gpu", "exact"), "{hits:?}");
+        assert!(has(&hits, "Nvidia", "nvidia", "exact"), "{hits:?}");
+        let hits = run(&tbs, "أصدرت DeepSeek نموذجا");
+        assert!(has(&hits, "DeepSeek", "deepseek", "exact"), "{hits:?}");
+    }
+
+    #[test]
+    fn english_inflection_compounds_and_possessives() {
+        let tbs = arabic_tb();
+        let en = |text: &str| {
+            let opts = RecognizeOptions {
+                lang: Some("en".into()),
+                ..all()
+            };
+            let hits = tbs.recognize("t", text, &opts).unwrap();
+            check_offsets(text, &hits);
+            hits.iter()
+                .map(|h| {
+                    (
+                        h.surface.clone(),
+                        h.concept_id.clone(),
+                        h.match_kind.as_str(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        for surface in [
+            "data centers",
+            "data-center",
+            "datacenter",
+            "Data Center",
+            "datacenters",
+        ] {
+            let hits = en(&format!("They built {surface} in Texas"));
+            assert!(
+                hits.iter().any(|h| h.0 == surface && h.1 == "dc"),
+                "{surface}: {hits:?}"
+            );
+        }
+        let hits = en("Nvidia's GPUs power large language models");
+        assert!(
+            hits.iter()
+                .any(|h| h.0 == "Nvidia's" && h.1 == "nvidia" && h.2 == "inflected"),
+            "{hits:?}"
+        );
+        assert!(
+            hits.iter().any(|h| h.0 == "GPUs" && h.1 == "gpu"),
+            "{hits:?}"
+        );
+        assert!(
+            hits.iter()
+                .any(|h| h.0 == "large language models" && h.1 == "llm"),
+            "{hits:?}"
+        );
+        for surface in ["open source", "open-source", "Open-Source"] {
+            let hits = en(&format!("an {surface} model"));
+            assert!(
+                hits.iter().any(|h| h.0 == surface && h.1 == "open-source"),
+                "{surface}: {hits:?}"
+            );
+        }
     }
 }
