@@ -261,3 +261,72 @@ async fn backup_then_restore_gives_an_identical_server() {
         assert_eq!(b, a);
     }
 }
+
+/// Figures on real data (first 20,000 units of the software TM, the 20,125
+/// entries of arabterm-it): run with
+/// `cargo test --test api backup_restore_real_data -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "measurement on /work/shared/data; run explicitly"]
+async fn backup_restore_real_data_figures() {
+    use std::io::BufRead;
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+    let tsv = format!("{data}tm/software-ui.en-ar.tsv.gz");
+    let tbx = format!("{data}glossary/arabterm-it.tbx");
+    let (Ok(tsv_file), Ok(tbx_bytes)) = (std::fs::File::open(&tsv), std::fs::read(&tbx)) else {
+        println!("skipped: {tsv} or {tbx} is absent");
+        return;
+    };
+    let mut lines = std::io::BufReader::new(flate2::read::GzDecoder::new(tsv_file)).lines();
+    let mut body = String::new();
+    for line in lines.by_ref().take(20_001).map_while(Result::ok) {
+        body.push_str(&line);
+        body.push('\n');
+    }
+    let app = spawn_app_with(&["--no-seed", "--write-token", WRITE]).await;
+    let c = &app.client;
+    call(
+        c.put(app.url("/v1/memories/software"))
+            .json(&json!({"source_lang": "en", "target_lang": "ar"})),
+    )
+    .await;
+    call(
+        c.post(app.url("/v1/memories/software/import?format=tsv"))
+            .body(body),
+    )
+    .await;
+    call(c.put(app.url("/v1/termbases/arabterm")).json(&json!({}))).await;
+    call(
+        c.post(app.url("/v1/termbases/arabterm/import?format=tbx"))
+            .body(tbx_bytes),
+    )
+    .await;
+
+    let work = tempfile::tempdir().unwrap();
+    let bdir = work.path().join("backup");
+    let (base, b2) = (app.address.clone(), bdir.clone());
+    let t = std::time::Instant::now();
+    let manifest =
+        tokio::task::spawn_blocking(move || mustalah::backup::backup(&base, Some(WRITE), &b2))
+            .await
+            .unwrap()
+            .expect("backup");
+    let backup_time = t.elapsed();
+    let d2 = work.path().join("restored");
+    let t = std::time::Instant::now();
+    let restored = tokio::task::spawn_blocking(move || mustalah::backup::restore(&d2, &bdir))
+        .await
+        .unwrap()
+        .expect("restore");
+    let restore_time = t.elapsed();
+    assert_eq!(restored, manifest);
+    for m in &manifest.memories {
+        println!("memory {}: {} units, {} bytes", m.name, m.units, m.bytes);
+    }
+    for t in &manifest.termbases {
+        println!(
+            "termbase {}: {} entries, {} bytes",
+            t.name, t.entries, t.bytes
+        );
+    }
+    println!("backup {backup_time:?}, restore {restore_time:?} (debug build)");
+}

@@ -851,3 +851,56 @@ async fn termbase_json_and_query_errors_are_problems_naming_the_field() {
     assert_eq!(entries(&app, "t").await, before);
     alive(&app).await;
 }
+
+// --- Memory TSV/CSV -----------------------------------------------------------------
+
+#[tokio::test]
+async fn memory_import_of_invalid_utf8_tsv_or_csv_is_refused_with_its_line() {
+    let app = app_with_data(&[]).await;
+    let before = units(&app, "m").await;
+    for (file, fmt) in [("invalid-utf8.tsv", "tsv"), ("invalid-utf8.csv", "csv")] {
+        for path in [
+            format!("/v1/memories/m/import?format={fmt}"),
+            "/v1/memories/m/import".to_string(),
+        ] {
+            let r = import(&app, &path, fixture(file)).await;
+            let body = problem(r, 400, "invalid_encoding").await;
+            assert_eq!(body["line"], 3, "{path} {file}: {body}");
+        }
+    }
+    assert_eq!(units(&app, "m").await, before);
+    alive(&app).await;
+}
+
+#[tokio::test]
+async fn memory_csv_with_a_hundred_thousand_columns_is_refused_or_skipped() {
+    let app = app_with_data(&[]).await;
+    let before = units(&app, "m").await;
+    let mut wide = String::from("ar,en");
+    for i in 0..100_000 {
+        wide.push_str(&format!(",x{i}"));
+    }
+    wide.push_str("\nاحفظ الملفات,Save the files\n");
+    let r = import(&app, "/v1/memories/m/import?format=csv", wide).await;
+    let status = r.status().as_u16();
+    let report: Value = r.json().await.unwrap();
+    if status == 200 {
+        // Extra columns are ignored (warned), the pair is imported.
+        assert_eq!(units(&app, "m").await, before + 1, "{report}");
+    } else {
+        assert!((400..500).contains(&status), "{status} {report}");
+        assert_eq!(units(&app, "m").await, before);
+    }
+    let mut body = String::from("ar,en\nافتح المجلد,Open the folder\n");
+    body.push_str("وبالملفات");
+    body.push_str(&",المحفوظة".repeat(100_000));
+    body.push_str("\nأعد التشغيل,Restart\n");
+    let r = import(&app, "/v1/memories/m/import?format=csv", body).await;
+    let status = r.status().as_u16();
+    let report: Value = r.json().await.unwrap();
+    assert!(
+        status == 200 || (400..500).contains(&status),
+        "{status} {report}"
+    );
+    alive(&app).await;
+}
