@@ -904,3 +904,45 @@ async fn memory_csv_with_a_hundred_thousand_columns_is_refused_or_skipped() {
     );
     alive(&app).await;
 }
+
+/// 64 MiB of NUL bytes, gzip-compressed to about 64 KiB: what a reader sees
+/// after decompression must stay bounded (refused early, not buffered).
+fn gzip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    gz.finish().unwrap()
+}
+
+#[tokio::test]
+async fn gzip_bombs_are_refused_and_store_nothing() {
+    let app = app_with_data(&[]).await;
+    add_termbase(&app).await;
+    let bomb = gzip_bomb();
+    assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+    let (u0, e0) = (units(&app, "m").await, entries(&app, "t").await);
+    for path in [
+        "/v1/memories/m/import",
+        "/v1/memories/m/import?format=tmx",
+        "/v1/memories/m/import?format=tsv",
+        "/v1/memories/m/import?format=csv",
+        "/v1/termbases/t/import",
+        "/v1/termbases/t/import?format=tbx",
+        "/v1/termbases/t/import?format=csv",
+    ] {
+        let r = import(&app, path, bomb.clone()).await;
+        let status = r.status().as_u16();
+        assert!((400..500).contains(&status), "{path}: {status}");
+        assert_eq!(
+            r.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json",
+            "{path}"
+        );
+    }
+    assert_eq!(units(&app, "m").await, u0);
+    assert_eq!(entries(&app, "t").await, e0);
+    alive(&app).await;
+}
