@@ -30,6 +30,9 @@ use std::path::Path;
 pub const MANIFEST_VERSION: u32 = 1;
 /// Name of the manifest inside a backup directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// Tree and key of the first-start seed marker (see `crate::seed`).
+const SEED_TREE: &str = "meta";
+const SEED_MARKER: &[u8] = b"seeded";
 /// Exports of one collection tried before giving up on a quiet moment.
 const MAX_ATTEMPTS: usize = 5;
 
@@ -483,6 +486,13 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
             );
         }
     }
+    // The restored data is the user's, not a first start: mark it seeded
+    // (the key `seed::load_if_first_start` checks) so the seed glossary is
+    // not merged into a restored `tech` and a deleted `default` memory does
+    // not come back.
+    store
+        .tree(SEED_TREE)?
+        .insert(SEED_MARKER, Utc::now().to_rfc3339().as_bytes())?;
     store.flush_blocking()?;
     Ok(manifest)
 }
@@ -554,6 +564,8 @@ mod tests {
         let info = mems.get_meta("ui").unwrap();
         assert_eq!(info.units, 2);
         assert_eq!(info.meta.description.as_deref(), Some("واجهة"));
+        // A restored store is not a first start: the seed is not loaded.
+        assert!(store.tree("meta").unwrap().contains_key(b"seeded").unwrap());
     }
 
     #[test]
