@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(reader) = TermDelimitedReader::new(body, delimiter) {
         let mut after_fatal = false;
         for item in reader {
-            assert!(!after_fatal, "term reader yielded an item after a fatal error");
+            assert!(
+                !after_fatal,
+                "term reader yielded an item after a fatal error"
+            );
             if let Err(e) = item {
                 after_fatal = e.fatal;
             }
@@ -23,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(reader) = UnitDelimitedReader::new(body, delimiter, "ar", "en") {
         let mut after_fatal = false;
         for item in reader {
-            assert!(!after_fatal, "unit reader yielded an item after a fatal error");
+            assert!(
+                !after_fatal,
+                "unit reader yielded an item after a fatal error"
+            );
             if let Err(e) = item {
                 after_fatal = e.fatal;
             }

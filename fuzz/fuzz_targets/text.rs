@@ -8,13 +8,21 @@ use mustalah::text::{normalize, segment, tokenize, word_keys_auto, TokenKind};
 
 /// Checks one `start..end` / `char_start..char_end` pair against `s`.
 fn check_range(s: &str, what: &str, start: usize, end: usize, cs: usize, ce: usize) {
-    assert!(start <= end && end <= s.len(), "{what} {start}..{end} outside 0..{}", s.len());
+    assert!(
+        start <= end && end <= s.len(),
+        "{what} {start}..{end} outside 0..{}",
+        s.len()
+    );
     assert!(
         s.is_char_boundary(start) && s.is_char_boundary(end),
         "{what} {start}..{end} not on char boundaries of {s:?}"
     );
     assert_eq!(s[..start].chars().count(), cs, "{what} char_start of {s:?}");
-    assert_eq!(s[start..end].chars().count(), ce - cs, "{what} char length of {s:?}");
+    assert_eq!(
+        s[start..end].chars().count(),
+        ce - cs,
+        "{what} char length of {s:?}"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -37,6 +45,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     for seg in segment(s) {
-        check_range(s, "segment", seg.start, seg.end, seg.char_start, seg.char_end);
+        check_range(
+            s,
+            "segment",
+            seg.start,
+            seg.end,
+            seg.char_start,
+            seg.char_end,
+        );
     }
 });

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut after_fatal = false;
     for item in reader {
-        assert!(!after_fatal, "TMX reader yielded an item after a fatal error");
+        assert!(
+            !after_fatal,
+            "TMX reader yielded an item after a fatal error"
+        );
         if let Err(e) = item {
             after_fatal = e.fatal;
         }
