@@ -166,7 +166,8 @@ pub async fn get_termbase(
             example = json!({"type": "https://mustalah.dev/problems/invalid_name", "title": "Unprocessable Entity", "status": 422,
                 "detail": "tb \"مصطلحات\" is not a valid name: use 1-64 characters of A-Z a-z 0-9 . _ - not starting with '.'",
                 "code": "invalid_name", "field": "tb"}))
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[put("/v1/termbases/{tb}")]
 pub async fn create_termbase(
@@ -204,7 +205,8 @@ pub async fn create_termbase(
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/termbase_not_found", "title": "Not Found", "status": 404,
                 "detail": "term base 'tech' does not exist", "code": "termbase_not_found"}))
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[delete("/v1/termbases/{tb}")]
 pub async fn delete_termbase(
@@ -234,7 +236,8 @@ pub async fn delete_termbase(
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/invalid_field", "title": "Unprocessable Entity", "status": 422,
                 "detail": "terms.ar[0].text: a term must have 1-1000 characters", "code": "invalid_field", "field": "terms.ar[0].text"}))
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[post("/v1/termbases/{tb}/entries")]
 pub async fn create_entry(
@@ -316,7 +319,8 @@ pub async fn get_entry(
         (status = 201, description = "Created", body = EntryDto),
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid entry", body = Problem, content_type = "application/problem+json")
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[put("/v1/termbases/{tb}/entries/{id}")]
 pub async fn put_entry(
@@ -348,7 +352,8 @@ pub async fn put_entry(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such term base or entry", body = Problem, content_type = "application/problem+json")
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[delete("/v1/termbases/{tb}/entries/{id}")]
 pub async fn delete_entry(
@@ -515,7 +520,8 @@ pub async fn recognize_terms(
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
                 "detail": "format=tbx was declared but the body is not a TBX document", "code": "format_mismatch"}))
-    )
+    ),
+    security(("bearer" = []))
 )]
 #[post("/v1/termbases/{tb}/import")]
 pub async fn import_termbase(

@@ -120,6 +120,14 @@ impl<R: BufRead> Utf8Check<R> {
     fn refill(&mut self) -> io::Result<()> {
         self.out.clear();
         self.pos = 0;
+        if let Err(e) = std::str::from_utf8(&self.pending) {
+            if e.error_len().is_some() {
+                return Err(invalid(&format!(
+                    "not UTF-8 at byte {} (declare the encoding or send UTF-8/UTF-16)",
+                    self.offset + e.valid_up_to() as u64
+                )));
+            }
+        }
         let chunk = self.inner.fill_buf()?;
         if chunk.is_empty() {
             if !self.pending.is_empty() {
@@ -141,6 +149,15 @@ impl<R: BufRead> Utf8Check<R> {
             }
             Err(e) => {
                 let valid = e.valid_up_to();
+                if e.error_len().is_some() && valid > 0 {
+                    // Hand out the valid prefix first: the reader then
+                    // meets the bad byte on its own line (next refill).
+                    self.pending = data[valid..].to_vec();
+                    data.truncate(valid);
+                    self.offset += valid as u64;
+                    self.out = data;
+                    return Ok(());
+                }
                 if e.error_len().is_some() {
                     return Err(invalid(&format!(
                         "not UTF-8 at byte {} (declare the encoding or send UTF-8/UTF-16)",

@@ -1,4 +1,7 @@
 //! HTTP API tests against a real server on a loopback port.
 
+mod auth;
+mod backup;
 mod health;
 mod helpers;
+mod hostile;
