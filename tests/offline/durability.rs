@@ -19,7 +19,15 @@ struct Server {
 
 fn start(data: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mustalah"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--log", "info"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--log",
+            "info",
+        ])
         .arg("--data-dir")
         .arg(data)
         .arg("--seed-dir")
@@ -45,7 +53,12 @@ fn start(data: &std::path::Path) -> Server {
     }
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
-    let port = port.unwrap_or_else(|| panic!("server did not report its port; it said:\n{}", seen.join("\n")));
+    let port = port.unwrap_or_else(|| {
+        panic!(
+            "server did not report its port; it said:\n{}",
+            seen.join("\n")
+        )
+    });
     Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
@@ -67,7 +80,12 @@ struct Acked {
     unacked_imports: Vec<String>,
 }
 
-fn writers(base: &str, cycle: usize, stop: Arc<AtomicBool>, acked: Arc<Mutex<Acked>>) -> Vec<std::thread::JoinHandle<()>> {
+fn writers(
+    base: &str,
+    cycle: usize,
+    stop: Arc<AtomicBool>,
+    acked: Arc<Mutex<Acked>>,
+) -> Vec<std::thread::JoinHandle<()>> {
     let mut handles = Vec::new();
     for w in 0..3 {
         let (base, stop, acked) = (base.to_string(), stop.clone(), acked.clone());
@@ -161,19 +179,40 @@ fn acknowledged_writes_survive_kill_9() {
         {
             let a = acked.lock().unwrap();
             for (id, tag) in &a.units {
-                let r = c.get(format!("{}/v1/memories/default/units/{id}", server.base)).send().expect("get unit");
-                assert_eq!(r.status(), 200, "cycle {cycle}: acknowledged unit {id} ({tag}) lost");
+                let r = c
+                    .get(format!("{}/v1/memories/default/units/{id}", server.base))
+                    .send()
+                    .expect("get unit");
+                assert_eq!(
+                    r.status(),
+                    200,
+                    "cycle {cycle}: acknowledged unit {id} ({tag}) lost"
+                );
             }
             for id in &a.entries {
-                let r = c.get(format!("{}/v1/termbases/tech/entries/{id}", server.base)).send().expect("get entry");
-                assert_eq!(r.status(), 200, "cycle {cycle}: acknowledged entry {id} lost");
+                let r = c
+                    .get(format!("{}/v1/termbases/tech/entries/{id}", server.base))
+                    .send()
+                    .expect("get entry");
+                assert_eq!(
+                    r.status(),
+                    200,
+                    "cycle {cycle}: acknowledged entry {id} lost"
+                );
             }
             for tag in &a.imports {
-                assert_eq!(count_import_units(&c, &server.base, tag), 300, "cycle {cycle}: acknowledged import {tag} incomplete");
+                assert_eq!(
+                    count_import_units(&c, &server.base, tag),
+                    300,
+                    "cycle {cycle}: acknowledged import {tag} incomplete"
+                );
             }
             for tag in &a.unacked_imports {
                 let n = count_import_units(&c, &server.base, tag);
-                assert!(n == 0 || n == 300, "cycle {cycle}: unacknowledged import {tag} is half there ({n}/300)");
+                assert!(
+                    n == 0 || n == 300,
+                    "cycle {cycle}: unacknowledged import {tag} is half there ({n}/300)"
+                );
             }
             // The last acknowledged unit is searchable.
             if let Some((_, tag)) = a.units.last() {
@@ -207,5 +246,8 @@ fn acknowledged_writes_survive_kill_9() {
         a.entries.len(),
         a.imports.len()
     );
-    assert!(!a.units.is_empty(), "no write was ever acknowledged: the test did not exercise anything");
+    assert!(
+        !a.units.is_empty(),
+        "no write was ever acknowledged: the test did not exercise anything"
+    );
 }
