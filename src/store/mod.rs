@@ -26,6 +26,8 @@ use std::path::Path;
 /// The on-disk layout version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// Attempts (50 ms apart) to take the data dir's lock before giving up.
+const LOCK_RETRIES: u32 = 40;
 
 /// The opened database.
 #[derive(Clone)]
@@ -50,12 +52,23 @@ impl Store {
             .path(dir)
             .cache_capacity(256 * 1024 * 1024)
             .flush_every_ms(Some(500));
-        let db = match config.open() {
-            Ok(db) => db,
-            Err(sled::Error::Io(e)) if is_lock_error(&e) => {
-                return Err(Error::Locked(dir.display().to_string()))
+        // sled releases its file lock when the last handle of a database
+        // is gone, which its background flusher can delay by a moment after
+        // a same-process close (restore, tests) or a process that is just
+        // exiting; so a held lock is retried briefly before it is an error.
+        let mut attempts = 0;
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e)) if is_lock_error(&e) => {
+                    attempts += 1;
+                    if attempts >= LOCK_RETRIES {
+                        return Err(Error::Locked(dir.display().to_string()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
         };
         let store = Store { db };
         store.check_schema(dir)?;
