@@ -191,8 +191,12 @@ pub struct Index {
     pub sides: [SideIndex; 2],
     /// Unit id → ordinal of the live record.
     pub by_id: HashMap<u64, u32>,
-    /// Dedup hash → ordinals.
-    pub by_hash: HashMap<u64, Vec<u32>>,
+    /// Dedup hash → ordinal of one live unit with that hash (one map entry
+    /// per unit, no per-unit allocation: this map is built at every open).
+    by_hash: HashMap<u64, u32>,
+    /// Further live ordinals sharing a hash (identical content in other
+    /// contexts is hashed apart, so this stays tiny).
+    hash_more: HashMap<u64, Vec<u32>>,
     /// Live units.
     pub alive: u64,
 }
@@ -208,6 +212,27 @@ pub fn encode_blob(hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> Vec<u8
         v.extend_from_slice(&id.to_be_bytes());
     }
     v
+}
+
+/// Decodes a unit blob into reused buffers; returns `(hash, modified)`.
+pub fn decode_blob_into(v: &[u8], src: &mut Vec<u32>, tgt: &mut Vec<u32>) -> Option<(u64, i64)> {
+    let hash = u64::from_be_bytes(v.get(0..8)?.try_into().ok()?);
+    let modified = i64::from_be_bytes(v.get(8..16)?.try_into().ok()?);
+    let ns = u16::from_be_bytes(v.get(16..18)?.try_into().ok()?) as usize;
+    let nt = u16::from_be_bytes(v.get(18..20)?.try_into().ok()?) as usize;
+    let body = v.get(20..20 + 4 * (ns + nt))?;
+    let (a, b) = body.split_at(4 * ns);
+    let read = |bytes: &[u8], out: &mut Vec<u32>| {
+        out.clear();
+        out.extend(
+            bytes
+                .chunks_exact(4)
+                .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes)),
+        );
+    };
+    read(a, src);
+    read(b, tgt);
+    Some((hash, modified))
 }
 
 /// Decodes a unit blob into `(hash, modified, source ids, target ids)`.
@@ -288,7 +313,14 @@ impl Index {
             alive: true,
         });
         self.by_id.insert(id, ord);
-        self.by_hash.entry(hash).or_default().push(ord);
+        match self.by_hash.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(ord);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.hash_more.entry(hash).or_default().push(ord);
+            }
+        }
         self.alive += 1;
         ord
     }
@@ -302,11 +334,23 @@ impl Index {
                 if self.by_id.get(&u.id) == Some(&ord) {
                     self.by_id.remove(&u.id);
                 }
-                if let Some(v) = self.by_hash.get_mut(&u.hash) {
-                    v.retain(|o| *o != ord);
-                    if v.is_empty() {
-                        self.by_hash.remove(&u.hash);
+                let h = u.hash;
+                if self.by_hash.get(&h) == Some(&ord) {
+                    // Promote another ordinal with this hash, if any.
+                    let next = self.hash_more.get_mut(&h).and_then(Vec::pop);
+                    match next {
+                        Some(o) => {
+                            self.by_hash.insert(h, o);
+                        }
+                        None => {
+                            self.by_hash.remove(&h);
+                        }
                     }
+                } else if let Some(v) = self.hash_more.get_mut(&h) {
+                    v.retain(|o| *o != ord);
+                }
+                if self.hash_more.get(&h).is_some_and(Vec::is_empty) {
+                    self.hash_more.remove(&h);
                 }
             }
         }
@@ -314,7 +358,11 @@ impl Index {
 
     /// Live ordinals with this dedup hash.
     pub fn with_hash(&self, hash: u64) -> Vec<u32> {
-        self.by_hash.get(&hash).cloned().unwrap_or_default()
+        let mut v: Vec<u32> = self.by_hash.get(&hash).copied().into_iter().collect();
+        if let Some(more) = self.hash_more.get(&hash) {
+            v.extend_from_slice(more);
+        }
+        v
     }
 }
 
@@ -323,10 +371,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hash_map_tracks_live_units() {
+        let mut idx = Index::default();
+        let a = idx.push(1, 77, 0, &[], &[]);
+        let b = idx.push(2, 77, 0, &[], &[]);
+        let c = idx.push(3, 77, 0, &[], &[]);
+        assert_eq!(idx.with_hash(77), vec![a, b, c]);
+        idx.kill(a);
+        let mut left = idx.with_hash(77);
+        left.sort();
+        assert_eq!(left, vec![b, c]);
+        idx.kill(c);
+        assert_eq!(idx.with_hash(77), vec![b]);
+        idx.kill(b);
+        assert!(idx.with_hash(77).is_empty());
+        assert_eq!(idx.alive, 0);
+    }
+
+    #[test]
     fn blob_round_trips() {
         let b = encode_blob(7, -3, &[1, 2, 3], &[9]);
         assert_eq!(decode_blob(&b), Some((7, -3, vec![1, 2, 3], vec![9])));
         assert_eq!(decode_blob(&b[..10]), None);
+        let (mut s, mut t) = (vec![5], Vec::new());
+        assert_eq!(decode_blob_into(&b, &mut s, &mut t), Some((7, -3)));
+        assert_eq!((s, t), (vec![1, 2, 3], vec![9]));
     }
 
     #[test]

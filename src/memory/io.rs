@@ -91,7 +91,10 @@ fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Draf
 
 fn note(report: &mut ImportReport, e: FormatError) {
     report.errors_total += 1;
-    report.units_skipped += 1;
+    // A warning about the file (an unknown column) skips no unit.
+    if e.code != "unknown_column" {
+        report.units_skipped += 1;
+    }
     if report.errors.len() < MAX_REPORTED_ERRORS {
         report.errors.push(e);
     }

@@ -512,11 +512,13 @@ pub(crate) fn load_index(tree: &Tree) -> crate::store::Result<Index> {
         let (k, v) = r?;
         idx.dict.load_entry(&k, &v);
     }
+    let (mut src, mut tgt) = (Vec::new(), Vec::new());
     for r in tree.scan_prefix(b"t/") {
         let (k, v) = r?;
-        let (Some(id), Some((hash, modified, src, tgt))) =
-            (crate::store::u64_suffix(&k), index::decode_blob(&v))
-        else {
+        let (Some(id), Some((hash, modified))) = (
+            crate::store::u64_suffix(&k),
+            index::decode_blob_into(&v, &mut src, &mut tgt),
+        ) else {
             continue;
         };
         idx.push(id, hash, modified, &src, &tgt);

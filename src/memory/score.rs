@@ -48,8 +48,8 @@
 //! `d ≥ |n − m|` and `base ≥ s` implies `100·min(n,m) ≥ s·max(n,m)` (length
 //! window). Let `S` be the weight of the query tokens aligned to a unit token
 //! with the same stem key (exact or clitic match); every other query token
-//! costs at least its weight, so `d ≥ n − S` and `base ≥ s` implies
-//! `100·S ≥ s·n`. `S` is at most the multiset intersection of stem keys
+//! costs at least its weight (and likewise on the unit side), so
+//! `d ≥ max(n, m) − S` and `base ≥ s` implies `100·S ≥ s·max(n, m)`. `S` is at most the multiset intersection of stem keys
 //! (weighted by the heaviest query token of each key), which the postings
 //! count. With `T = ceil(s·n/100)`, a unit can only qualify if it shares a
 //! key with the rarest query keys whose complement weighs less than `T`

@@ -166,7 +166,9 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
                     }
                 }
             }
-            if overlap < t {
+            // The bound holds with the longer of the two lengths:
+            // 100·S ≥ s·max(lq, lu) (see `score`), tighter than T for long units.
+            if overlap < t || 100 * u64::from(overlap) < u64::from(s) * u64::from(lq.max(lu)) {
                 continue;
             }
         }
@@ -264,7 +266,15 @@ impl Memories {
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
         let sides: Vec<usize> = match lang {
             None => vec![0, 1],
-            Some(l) => vec![resolve_side(&meta, Some(l), None)?],
+            Some(l) => vec![resolve_side(&meta, Some(l), None).map_err(|_| {
+                Error::invalid(
+                    "lang",
+                    format!(
+                        "{l} is neither language of this memory ({}→{})",
+                        meta.source_lang, meta.target_lang
+                    ),
+                )
+            })?],
         };
         let idx = m.index.read().map_err(|_| poisoned())?;
         let qtokens = score::tokens(phrase);
@@ -546,6 +556,38 @@ mod tests {
         let hits = m.concordance("tm", "Intelligence", Some("en"), 10).unwrap();
         assert_eq!(hits.len(), 2);
         assert!(!hits[0].spans[0].source_side);
+        // Clitic-aware: the phrase in citation form finds للذكاء / والذكاء.
+        m.add_units(
+            "tm",
+            vec![
+                draft("مدخل للذكاء الاصطناعي", "An introduction to AI"),
+                draft("الروبوتات والذكاء الاصطناعي", "Robots and AI"),
+            ],
+        )
+        .unwrap();
+        let hits = m
+            .concordance("tm", "الذكاء الاصطناعي", Some("ar"), 10)
+            .unwrap();
+        let found: Vec<String> = hits
+            .iter()
+            .map(|h| {
+                let s = h.spans[0];
+                h.unit
+                    .source
+                    .chars()
+                    .skip(s.start)
+                    .take(s.end - s.start)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec!["الذكاء الاصطناعي", "للذكاء الاصطناعي", "والذكاء الاصطناعي"]
+        );
+        assert!(matches!(
+            m.concordance("tm", "x", Some("fr"), 10),
+            Err(Error::Invalid { field: "lang", .. })
+        ));
     }
 }
 
