@@ -21,6 +21,7 @@
 //! * any other column is kept in the concept note as a `column: value` line
 //!   and reported once as an `unknown_column` warning.
 //!
+//! Values are trimmed of surrounding whitespace; empty cells are absent.
 //! CSV follows RFC 4180 (quotes, doubled quotes, quoted line breaks). TSV
 //! uses no quoting; instead `\t`, `\n`, `\r` and `\\` escapes are decoded
 //! in every field (an unknown escape is kept as written).
@@ -37,7 +38,10 @@
 //! Not representable (the writer's known losses): per-term notes, variants
 //! of other than the first term of a language, a `pos` that differs
 //! between terms of one concept (the first term's is written), and `|`
-//! inside terms/variants/context words (written as `¦`).
+//! inside terms/variants/context words (written as `¦`). Language columns
+//! are matched to `Concept::terms` keys exactly, so pass canonical tags
+//! (`en-US`), as the reader produces them. Cells are not protected against
+//! spreadsheet formula injection (`=`, `+`, `@` prefixes are written as is).
 
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
@@ -408,21 +412,28 @@ impl<R: Read> Read for CappedReader<R> {
     }
 }
 
-/// A header that is a language tag, canonically cased (`EN-us` → `en-US`,
-/// `zh-hans` → `zh-Hans`). Primary subtag 2–3 letters, then subtags of 1–8
-/// letters/digits. A few 3-letter words common as CSV headers are not taken
-/// for languages.
+/// A header that is a language tag, canonically cased (see
+/// [`canonical_language_tag`]). A few 3-letter words common as CSV headers
+/// are not taken for languages.
 fn language_tag(name: &str) -> Option<String> {
     const NOT_LANGS: &[&str] = &[
         "url", "ref", "tag", "src", "key", "num", "row", "uid", "img", "def", "alt", "seq", "col",
         "var", "typ", "ext", "pid", "sid",
     ];
+    if NOT_LANGS.contains(&name.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    canonical_language_tag(name)
+}
+
+/// A BCP-47-like tag canonically cased (`EN-us` → `en-US`, `zh-hans` →
+/// `zh-Hans`): primary subtag of 2–3 letters, then subtags of 1–8
+/// letters/digits; `None` when `name` is not of that shape. Used by the CSV
+/// and TBX readers so both key terms alike.
+pub fn canonical_language_tag(name: &str) -> Option<String> {
     let mut parts = name.split('-');
     let primary = parts.next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    if NOT_LANGS.contains(&primary.to_ascii_lowercase().as_str()) && !name.contains('-') {
         return None;
     }
     let mut tag = primary.to_ascii_lowercase();

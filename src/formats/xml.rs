@@ -147,24 +147,30 @@ impl<R: BufRead> BufRead for LineCountingReader<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let amt = amt.min(buf.len());
-            for (i, &b) in buf[..amt].iter().enumerate() {
-                if b == b'\n' {
-                    self.newlines += 1;
-                    if self.ring.len() == LINE_RING {
-                        self.ring.pop_front();
-                    }
-                    self.ring.push_back(self.offset + i as u64);
-                    self.run += 1;
-                } else if b == b'<' {
-                    self.run = 0;
-                } else {
-                    self.run += 1;
+            let chunk = &buf[..amt];
+            // memchr keeps this at memory speed; it runs over every byte.
+            for i in memchr::memchr_iter(b'\n', chunk) {
+                self.newlines += 1;
+                if self.ring.len() == LINE_RING {
+                    self.ring.pop_front();
                 }
+                self.ring.push_back(self.offset + i as u64);
             }
+            self.run = match memchr::memrchr(b'<', chunk) {
+                Some(i) => amt - i - 1,
+                None => self.run + amt,
+            };
             self.offset += amt as u64;
             self.inner.consume(amt);
         }
     }
+}
+
+/// 1-based line of byte `buffer_pos` (a `buffer_position()` or
+/// `error_position()` of `reader`); exact within the last [`LINE_RING`]
+/// lines (see the module doc).
+pub fn position<R: BufRead>(reader: &Reader<LineCountingReader<R>>, buffer_pos: u64) -> u64 {
+    reader.get_ref().line_at(buffer_pos)
 }
 
 /// Nesting state carried across [`read_event`] calls.
@@ -279,12 +285,16 @@ pub fn check_doctype(text: &[u8]) -> Result<(), FormatError> {
 /// surrogate) → row error `bad_char_ref`; bytes that are not UTF-8 → fatal
 /// `invalid_encoding` (cannot happen behind [`super::decoded_reader`]).
 pub fn unescape_text(raw: &[u8]) -> Result<String, FormatError> {
+    let mut out = String::with_capacity(raw.len());
+    unescape_into(raw, &mut out)?;
+    Ok(out)
+}
+
+/// As [`unescape_text`], appending to `out` (no allocation when `out` has
+/// room); on error `out` may hold part of the text.
+pub fn unescape_into(raw: &[u8], out: &mut String) -> Result<(), FormatError> {
     let s = std::str::from_utf8(raw)
         .map_err(|e| FormatError::fatal("invalid_encoding", format!("not UTF-8: {e}")))?;
-    if !s.contains('&') {
-        return Ok(s.to_owned());
-    }
-    let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -314,7 +324,7 @@ pub fn unescape_text(raw: &[u8]) -> Result<String, FormatError> {
         rest = &after[semi + 1..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(())
 }
 
 /// `#13`, `#x627` → the character.

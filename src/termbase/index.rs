@@ -82,6 +82,14 @@ pub(crate) fn base_tag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether `tag`'s base subtag equals `base`'s, case-insensitively,
+/// without allocating (hot paths compare many tags).
+pub(crate) fn base_is(tag: &str, base: &str) -> bool {
+    let a = tag.split(['-', '_']).next().unwrap_or("");
+    let b = base.split(['-', '_']).next().unwrap_or("");
+    a.eq_ignore_ascii_case(b)
+}
+
 /// Whitespace-collapsed normalized form (the exact/prefix lookup key).
 pub(crate) fn norm_text(s: &str) -> String {
     let n = text::normalize(s);
@@ -289,6 +297,53 @@ fn analyze(concept: &Concept) -> Vec<IndexedTerm> {
     out
 }
 
+/// A concept with its index entries computed (pure work, parallelizable).
+pub(crate) struct Prepared {
+    concept: Concept,
+    terms: Vec<IndexedTerm>,
+    /// Trigrams per form (empty for variants and alternatives).
+    grams: Vec<Vec<u64>>,
+    context_keys: Vec<String>,
+    dup: Vec<String>,
+    ambiguous_note: bool,
+}
+
+impl Prepared {
+    /// Analyses `concept`.
+    pub fn new(concept: Concept) -> Prepared {
+        let terms = analyze(&concept);
+        let grams = terms
+            .iter()
+            .map(|t| {
+                if t.alternative || t.variant.is_some() {
+                    Vec::new()
+                } else {
+                    trigrams(&t.keys.join(" "))
+                }
+            })
+            .collect();
+        let context_keys = concept
+            .context_words
+            .iter()
+            .flat_map(|w| term_keys(w, text::script_lang(w)))
+            .collect();
+        Prepared {
+            dup: dup_keys(&concept.terms),
+            ambiguous_note: super::recognize::note_says_ambiguous(&concept),
+            concept,
+            terms,
+            grams,
+            context_keys,
+        }
+    }
+
+    /// Analyses many concepts on all cores.
+    pub fn many(concepts: Vec<Concept>) -> Vec<Prepared> {
+        use rayon::prelude::*;
+        concepts.into_par_iter().map(Prepared::new).collect()
+    }
+}
+
 impl Index {
     /// An empty index.
     pub fn new() -> Index {
@@ -406,14 +461,23 @@ impl Index {
     }
 
     /// Inserts or replaces the concept with `concept.id`.
+    #[cfg(test)]
     pub fn upsert(&mut self, concept: Concept) {
+        self.insert_prepared(Prepared::new(concept));
+    }
+
+    /// Inserts or replaces a concept analysed beforehand (possibly on
+    /// another thread, outside the index lock).
+    pub fn insert_prepared(&mut self, p: Prepared) {
+        let Prepared {
+            concept,
+            terms,
+            grams,
+            context_keys,
+            dup,
+            ambiguous_note,
+        } = p;
         self.remove(&concept.id);
-        let terms = analyze(&concept);
-        let context_keys = concept
-            .context_words
-            .iter()
-            .flat_map(|w| term_keys(w, text::script_lang(w)))
-            .collect();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -421,7 +485,7 @@ impl Index {
                 (self.slots.len() - 1) as u32
             }
         };
-        for (i, t) in terms.iter().enumerate() {
+        for (i, (t, gs)) in terms.iter().zip(&grams).enumerate() {
             let r = (slot, i as u32);
             if let Some(k) = t.keys.first() {
                 self.first.entry(k.clone()).or_default().push(r);
@@ -432,19 +496,17 @@ impl Index {
             if !t.norm.is_empty() {
                 self.norm.entry(t.norm.clone()).or_default().push(r);
             }
-            if t.variant.is_none() {
-                for g in trigrams(&t.keys.join(" ")) {
-                    self.grams.entry(g).or_default().push(r);
-                }
+            for g in gs {
+                self.grams.entry(*g).or_default().push(r);
             }
         }
-        for k in dup_keys(&concept.terms) {
+        for k in dup {
             self.dup.entry(k).or_default().push(slot);
         }
         self.ids.insert(concept.id.clone(), slot);
         if let Some(place) = self.slots.get_mut(slot as usize) {
             *place = Some(Slot {
-                ambiguous_note: super::recognize::note_says_ambiguous(&concept),
+                ambiguous_note,
                 concept: Arc::new(concept),
                 terms,
                 context_keys,

@@ -10,7 +10,7 @@
 //! `limit` concepts are found. One result per concept (its best term).
 
 use super::index::{norm_text, Index, TermRef};
-use super::model::{same_base_lang, TermStatus};
+use super::model::TermStatus;
 use super::recognize::{default_target, guess_lang, translations, MatchKind, Translation};
 use crate::text::{self, Lang, TokenKind};
 use std::collections::HashSet;
@@ -104,7 +104,7 @@ impl Ctx<'_> {
         let Some((slot, form)) = self.ix.form(r) else {
             return false;
         };
-        if !same_base_lang(&form.lang, &self.lang) {
+        if !super::index::base_is(&form.lang, &self.lang) {
             return false;
         }
         let Some(term) = slot

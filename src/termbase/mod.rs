@@ -118,14 +118,16 @@ impl TermBase {
         let mut meta = read(&self.meta).clone();
         meta.modified = Utc::now();
         batch.insert_json(META_KEY, &meta)?;
+        // Analyse before taking the index lock: readers keep going.
+        let prepared = index::Prepared::many(upserts);
         self.tree.apply(batch)?;
         *write(&self.meta) = meta;
         let mut ix = write(&self.index);
         for id in &removals {
             ix.remove(id);
         }
-        for c in upserts {
-            ix.upsert(c);
+        for p in prepared {
+            ix.insert_prepared(p);
         }
         Ok(())
     }
@@ -246,12 +248,29 @@ impl TermBases {
             let Some(meta) = tree.get_json::<TermBaseMeta>(META_KEY)? else {
                 continue;
             };
+            // Decode and analyse in parallel batches; insert in key order.
             let mut ix = Index::new();
+            let mut raw: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+            let mut load = |raw: &mut Vec<(Vec<u8>, Vec<u8>)>| -> crate::store::Result<()> {
+                use rayon::prelude::*;
+                let decoded: crate::store::Result<Vec<index::Prepared>> = std::mem::take(raw)
+                    .into_par_iter()
+                    .map(|(k, v)| {
+                        crate::store::decode_json::<Concept>(&k, &v).map(index::Prepared::new)
+                    })
+                    .collect();
+                for p in decoded? {
+                    ix.insert_prepared(p);
+                }
+                Ok(())
+            };
             for r in tree.scan_prefix(CONCEPT_PREFIX) {
-                let (k, v) = r?;
-                let c: Concept = crate::store::decode_json(&k, &v)?;
-                ix.upsert(c);
+                raw.push(r?);
+                if raw.len() >= 8192 {
+                    load(&mut raw)?;
+                }
             }
+            load(&mut raw)?;
             bases.insert(
                 name.to_string(),
                 Arc::new(TermBase {

@@ -325,7 +325,7 @@ pub(crate) fn translations(c: &Concept, target: &str) -> Vec<Translation> {
     let mut out: Vec<Translation> = c
         .terms
         .iter()
-        .filter(|(tag, _)| same_base_lang(tag, target))
+        .filter(|(tag, _)| super::index::base_is(tag, target))
         .flat_map(|(tag, list)| {
             list.iter().map(move |t| Translation {
                 text: t.text.clone(),
@@ -555,8 +555,9 @@ fn lang_ok(form: &IndexedTerm, text_base: &str, us: &[Unit]) -> bool {
 
 fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
     let text_base = super::index::base_tag(text_lang);
+    // A unit's keys are distinct and a form has one first key, so every
+    // (position, form) pair is reached at most once: no dedup set needed.
     let mut out = Vec::new();
-    let mut seen: HashSet<(usize, usize, u32, u32)> = HashSet::new();
     for i in 0..us.len() {
         for (key, _, _) in us[i].keys.iter() {
             for &r in ix.by_first_key(key) {
@@ -608,7 +609,9 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                     } else {
                         MatchKind::Exact
                     }
-                } else if norm_text(surface) == form.norm {
+                } else if form.norm.split(' ').eq(span.iter().map(|u| &*u.norm))
+                    || (n == 1 && norm_text(surface) == form.norm)
+                {
                     if form.variant.is_some() {
                         MatchKind::Variant
                     } else {
@@ -627,15 +630,13 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
                 } else {
                     MatchKind::Inflected
                 };
-                if seen.insert((i, i + n - 1, r.0, r.1)) {
-                    out.push(Cand {
-                        first: i,
-                        last: i + n - 1,
-                        r,
-                        kind,
-                        gender_shift,
-                    });
-                }
+                out.push(Cand {
+                    first: i,
+                    last: i + n - 1,
+                    r,
+                    kind,
+                    gender_shift,
+                });
             }
         }
     }
@@ -688,15 +689,16 @@ fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
             }
             j += 1;
         }
-        // Skip everything that starts inside the chosen span.
+        // Skip everything that starts inside the chosen span; only what
+        // also ends inside it is nested (the rest overlaps and is dropped).
         while j < cands.len() && cands[j].first <= last {
-            nested.push(cands[j].clone());
+            if cands[j].last <= last {
+                nested.push(cands[j].clone());
+            }
             j += 1;
         }
         i = j;
     }
-    // Only candidates fully inside a top hit count as nested.
-    nested.retain(|n| top.iter().any(|t| t.first <= n.first && n.last <= t.last));
     (top, nested)
 }
 

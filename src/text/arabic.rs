@@ -121,18 +121,63 @@ fn chars_len(s: &str) -> usize {
     }
 }
 
+/// The longest [`SUFFIXES`] entry `s` ends with, as (length in chars,
+/// is pronoun). A hand-unrolled match on the last three chars: the generic
+/// loop over the table cost a `memcmp` per entry per stage and dominated
+/// key generation. `suffix_matcher_agrees_with_table` keeps it in sync.
+fn match_suffix(s: &str) -> Option<(usize, bool)> {
+    let mut rev = s.chars().rev();
+    let (c1, c2, c3) = (rev.next()?, rev.next(), rev.next());
+    Some(match (c1, c2, c3) {
+        ('ا', Some('م'), Some('ه' | 'ك')) => (3, true),
+        ('ا', Some('ه' | 'ن'), _) => (2, true),
+        ('ا', _, _) => (1, false),
+        ('ت', Some('ا'), _) => (2, false),
+        ('ن', Some('ا' | 'ي' | 'و'), _) => (2, false),
+        ('ن', Some('ه' | 'ك'), _) => (2, true),
+        ('ه', Some('ي'), _) => (2, false),
+        ('ه', _, _) => (1, true),
+        ('م', Some('ه' | 'ك'), _) => (2, true),
+        ('ك', _, _) | ('ي', _, _) => (1, true),
+        _ => return None,
+    })
+}
+
 /// Strips the longest suffix that leaves at least [`MIN_STEM_SUFFIX`]
-/// letters; returns the rest and whether the suffix was a pronoun.
-fn strip_suffix(s: &str) -> Option<(&str, bool)> {
-    let n = chars_len(s);
-    for &(suf, pronoun) in SUFFIXES {
-        if let Some(rest) = s.strip_suffix(suf) {
-            if n - chars_len(suf) >= MIN_STEM_SUFFIX {
-                return Some((rest, pronoun));
+/// letters from `s` (of `n` chars); returns the rest, its length in chars
+/// and whether the suffix was a pronoun.
+fn strip_suffix_n(s: &str, n: usize) -> Option<(&str, usize, bool)> {
+    let (len, pronoun) = match_suffix(s)?;
+    // The longest match may be too long while a shorter one fits (ها on a
+    // 4-letter word leaves 2; ا alone leaves 3): retry the shorter ones.
+    let mut len = len;
+    let mut pronoun = pronoun;
+    loop {
+        if n >= len + MIN_STEM_SUFFIX {
+            // Every suffix letter is a 2-byte Arabic letter.
+            let rest = s.get(..s.len() - 2 * len)?;
+            return Some((rest, n - len, pronoun));
+        }
+        // Shorter suffixes of the same word: the last 1 char (ا ه ك ي) or
+        // none.
+        if len == 1 {
+            return None;
+        }
+        let last = s.get(s.len() - 2..)?;
+        match SUFFIXES.iter().find(|(suf, _)| *suf == last) {
+            Some(&(_, p)) => {
+                len = 1;
+                pronoun = p;
             }
+            None => return None,
         }
     }
-    None
+}
+
+/// [`strip_suffix_n`] counting the chars itself (tests and one-off use).
+#[cfg(test)]
+fn strip_suffix(s: &str) -> Option<(&str, bool)> {
+    strip_suffix_n(s, chars_len(s)).map(|(r, _, p)| (r, p))
 }
 
 /// The light stem of a normalized word without proclitics: suffixes
@@ -140,8 +185,10 @@ fn strip_suffix(s: &str) -> Option<(&str, bool)> {
 /// letters remain. Deterministic; the canonical-key building block.
 pub fn light_stem(norm: &str) -> &str {
     let mut s = norm;
-    while let Some((rest, _)) = strip_suffix(s) {
+    let mut n = chars_len(s);
+    while let Some((rest, m, _)) = strip_suffix_n(s, n) {
         s = rest;
+        n = m;
     }
     s
 }
@@ -150,14 +197,20 @@ pub fn light_stem(norm: &str) -> &str {
 /// lengths, the unsplit word first: `(proclitics, rest)`.
 fn proclitic_splits(norm: &str) -> impl Iterator<Item = (&'static str, &str)> {
     let n = chars_len(norm);
-    std::iter::once(("", norm)).chain(PROCLITICS.iter().filter_map(move |&(p, article)| {
+    // Most words start with no proclitic letter: skip the table then.
+    let table = match norm.chars().next() {
+        Some('و' | 'ف' | 'ب' | 'ك' | 'ل' | 'ا') => PROCLITICS,
+        _ => &[],
+    };
+    std::iter::once(("", norm)).chain(table.iter().filter_map(move |&(p, article)| {
         let rest = norm.strip_prefix(p)?;
         let min = if article {
             MIN_STEM_ARTICLE
         } else {
             MIN_STEM_BARE
         };
-        (n - chars_len(p) >= min).then_some((p, rest))
+        // Proclitic letters are 2-byte Arabic letters: chars = bytes / 2.
+        (n - p.len() / 2 >= min).then_some((p, rest))
     }))
 }
 
@@ -207,9 +260,10 @@ fn push_key(out: &mut Vec<WordKey>, key: &str, kind: KeyKind, prefix_chars: usiz
 /// each stage with whether it is a final stem.
 fn stages(rest: &str, f: &mut dyn FnMut(&str, bool)) {
     let mut s = rest;
+    let mut n = chars_len(s);
     loop {
-        match strip_suffix(s) {
-            Some((next, pronoun)) => {
+        match strip_suffix_n(s, n) {
+            Some((next, m, pronoun)) => {
                 if pronoun {
                     if let Some(base) = next.strip_suffix('ت') {
                         if chars_len(base) + 1 >= MIN_STEM_SUFFIX {
@@ -221,6 +275,7 @@ fn stages(rest: &str, f: &mut dyn FnMut(&str, bool)) {
                 }
                 f(s, false);
                 s = next;
+                n = m;
             }
             None => {
                 f(s, true);
@@ -237,13 +292,23 @@ pub fn word_keys_ar(word: &str) -> Vec<WordKey> {
     let n = normalize(word);
     let mut out: Vec<WordKey> = Vec::with_capacity(8);
     push_key(&mut out, &n, KeyKind::Surface, 0);
-    let splits: Vec<(&str, &str)> = proclitic_splits(&n).collect();
-    for &(p, rest) in &splits {
-        push_key(&mut out, rest, KeyKind::Clitic, chars_len(p));
+    // At most 5 splits apply to one word (e.g. "", و, وب, وبال); a fixed
+    // array avoids an allocation per word.
+    let mut splits: [(&str, &str); 8] = [("", ""); 8];
+    let mut ns = 0;
+    for sp in proclitic_splits(&n) {
+        if let Some(slot) = splits.get_mut(ns) {
+            *slot = sp;
+            ns += 1;
+        }
+    }
+    let splits = &splits[..ns];
+    for &(p, rest) in splits {
+        push_key(&mut out, rest, KeyKind::Clitic, p.len() / 2);
     }
     let mut plural: Vec<(&'static str, usize)> = Vec::new();
-    for &(p, rest) in &splits {
-        let pc = chars_len(p);
+    for &(p, rest) in splits {
+        let pc = p.len() / 2;
         stages(rest, &mut |stage, is_final| {
             if is_final {
                 push_key(&mut out, stage, KeyKind::Inflected, pc);
@@ -457,6 +522,28 @@ mod tests {
         );
         // في has no split: a single analysis.
         assert_eq!(analyses("في").len(), 1);
+    }
+
+    #[test]
+    fn suffix_matcher_agrees_with_table() {
+        let stems = ["ملف", "نموذج", "كتاب", "شرك"];
+        for stem in stems {
+            for &(suf, _) in SUFFIXES {
+                let w = format!("{stem}{suf}");
+                // The longest table entry that is a suffix of w.
+                let want = SUFFIXES
+                    .iter()
+                    .filter(|(x, _)| w.ends_with(x))
+                    .max_by_key(|(x, _)| x.chars().count())
+                    .map(|&(x, p)| (x.chars().count(), p));
+                assert_eq!(match_suffix(&w), want, "{w}");
+                assert!(want.is_some_and(|(l, _)| l >= suf.chars().count()), "{w}");
+            }
+        }
+        assert_eq!(match_suffix("ذكاء"), None);
+        assert_eq!(strip_suffix("بنك"), None);
+        assert_eq!(strip_suffix("ملفها"), Some(("ملف", true)));
+        assert_eq!(light_stem("نموذجا"), "نموذج");
     }
 
     const LETTERS: &str = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي";

@@ -144,14 +144,24 @@ fn drop_possessive(lower: &str) -> &str {
 /// lowercase plural `s` after a capital (`GPUs`). Returns `None` for plain
 /// words, `Some(true)` to strip one `s`, `Some(false)` to keep as is.
 fn acronym_rule(original: &str) -> Option<bool> {
-    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
-    let inner_upper = letters.iter().skip(1).any(|c| c.is_uppercase());
+    let inner_upper = original
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .skip(1)
+        .any(char::is_uppercase);
     if !inner_upper {
         return None;
     }
-    let n = letters.len();
-    let strip = n >= 3 && letters[n - 1] == 's' && letters[n - 2].is_uppercase();
+    let mut rev = original.chars().rev().filter(|c| c.is_alphabetic());
+    let strip = matches!((rev.next(), rev.next()), (Some('s'), Some(p)) if p.is_uppercase());
     Some(strip)
+}
+
+/// Whether a lowercase, possessive-free word can have a singular other than
+/// itself (ends in `s` or is an irregular plural): the fast path skips the
+/// candidate machinery for all other words.
+fn may_be_plural(lower: &str) -> bool {
+    lower.ends_with('s') || IRREGULAR.iter().any(|(p, _)| *p == lower)
 }
 
 /// Singular candidates of a lowercase, possessive-free word, canonical
@@ -231,6 +241,18 @@ pub fn term_key_en(word: &str) -> String {
 /// possessive dropped, hyphen-free, singulars.
 pub fn word_keys_en(word: &str) -> Vec<WordKey> {
     let lower = normalize(word);
+    if lower.is_empty() {
+        return Vec::new();
+    }
+    let base = drop_possessive(&lower);
+    if base.len() == lower.len() && !base.contains('-') && !may_be_plural(base) {
+        // The common case: the surface is the only key.
+        return vec![WordKey {
+            key: lower,
+            kind: KeyKind::Surface,
+            prefix_chars: 0,
+        }];
+    }
     let mut out = vec![WordKey {
         key: lower.clone(),
         kind: KeyKind::Surface,
@@ -245,7 +267,6 @@ pub fn word_keys_en(word: &str) -> Vec<WordKey> {
             });
         }
     };
-    let base = drop_possessive(&lower);
     push(base.to_string(), KeyKind::Clitic);
     if base.contains('-') {
         push(base.replace('-', ""), KeyKind::Clitic);

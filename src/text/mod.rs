@@ -133,16 +133,23 @@ pub fn term_key(word: &str, lang: Lang) -> String {
 }
 
 /// All candidate keys of a running-text word (a `Word` token's original
-/// text), most literal first, without duplicates.
+/// text), most literal first (the normalized surface), without duplicates;
+/// empty when the word normalizes to nothing (only marks or controls).
 pub fn word_keys(word: &str, lang: Lang) -> Vec<WordKey> {
     match lang {
         Lang::Ar => word_keys_ar(word),
         Lang::En => word_keys_en(word),
-        Lang::Other => vec![WordKey {
-            key: normalize(word),
-            kind: KeyKind::Surface,
-            prefix_chars: 0,
-        }],
+        Lang::Other => {
+            let key = normalize(word);
+            if key.is_empty() {
+                return Vec::new();
+            }
+            vec![WordKey {
+                key,
+                kind: KeyKind::Surface,
+                prefix_chars: 0,
+            }]
+        }
     }
 }
 
@@ -170,6 +177,40 @@ pub fn script_lang(word: &str) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Key functions accept any input without panicking, return the
+        /// surface key first and no duplicates.
+        #[test]
+        fn keys_total_on_any_input(w in "\\PC{0,24}") {
+            for lang in [Lang::Ar, Lang::En, Lang::Other] {
+                let ks = word_keys(&w, lang);
+                let n = normalize(&w);
+                if n.is_empty() {
+                    prop_assert!(ks.is_empty());
+                } else {
+                    prop_assert_eq!(&ks[0].key, &n);
+                    prop_assert_eq!(ks[0].kind, KeyKind::Surface);
+                }
+                let mut seen = std::collections::HashSet::new();
+                prop_assert!(ks.iter().all(|k| seen.insert(k.key.clone())));
+                let _ = term_key(&w, lang);
+            }
+            let _ = arabic::analyses(&w);
+            let _ = english::compound_key(&[&w, &w]);
+            let _ = plural::pattern_singulars(&normalize(&w));
+        }
+    }
+
+    #[test]
+    fn empty_words_have_no_keys() {
+        for w in ["", "\u{0640}\u{064E}", "\u{200F}"] {
+            for lang in [Lang::Ar, Lang::En, Lang::Other] {
+                assert!(word_keys(w, lang).is_empty(), "{w:?} {lang:?}");
+            }
+        }
+    }
 
     #[test]
     fn lang_from_tag() {
@@ -214,5 +255,52 @@ mod tests {
             .map(|t| t.norm.as_str())
             .collect();
         assert_eq!(numbers, vec!["6", "2000"]);
+    }
+
+    /// The whole real article: spans slice back, segments cover the text,
+    /// and the article's key terms are found through their citation keys.
+    #[test]
+    fn real_article_invariants() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/articles/waic-2025-deepseek.ar.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            println!("skipped: {path} absent");
+            return;
+        };
+        let toks = tokenize(&text);
+        for t in &toks {
+            assert_eq!(text[..t.start].chars().count(), t.char_start);
+            assert!(!t.text(&text).trim().is_empty());
+        }
+        let segs = segment(&text);
+        let covered: usize = segs
+            .iter()
+            .map(|g| g.text(&text).chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count());
+        assert!(segs.len() >= 20, "{} segments", segs.len());
+        let all_keys: std::collections::HashSet<String> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .flat_map(|t| word_keys_auto(t.text(&text)))
+            .map(|k| k.key)
+            .collect();
+        for term in [
+            "ذكاء",
+            "اصطناعي",
+            "نموذج",
+            "شريحة",
+            "سوق",
+            "مستثمر",
+            "تقنية",
+            "WAIC",
+            "H800",
+            "مركز",
+        ] {
+            let k = term_key_auto(term);
+            assert!(all_keys.contains(&k), "{term} ({k})");
+        }
     }
 }

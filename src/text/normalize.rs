@@ -4,7 +4,8 @@
 //!
 //! * Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF) get NFKC
 //!   compatibility decomposition, and only they: NFKC elsewhere would fold
-//!   things we want to keep apart (`²` vs `2`, `ﬁ` is harmless but costs).
+//!   things we want to keep apart (`²` vs `2`, `ℌ` vs `h`) and costs a
+//!   table lookup per char.
 //!   The isolated/medial harakat forms U+FE70–U+FE7F are dropped outright
 //!   (NFKC would turn them into a space plus a mark).
 //! * Tashkeel (U+064B–U+065F, U+0670), tatweel (U+0640) and invisible

@@ -6,7 +6,8 @@
 //! * `.` `!` `?` `؟` `۔` end a sentence when followed by whitespace or the
 //!   end of the text; a run of them (`?!`, `!!`) and the closing quotes and
 //!   brackets right after them (`"` `'` `»` `”` `’` `)` `]` `}`) stay with
-//!   the sentence;
+//!   the sentence (also `«` `“`, which right after a terminal can only be
+//!   reversed closing quotes);
 //! * a `.` does not end a sentence inside numbers and versions (`3.5`,
 //!   `1.2.3`, `v1.2`; `١٫٥` uses its own separator), URLs and e-mails (no
 //!   whitespace follows), after an abbreviation of [`ABBREVIATIONS`]
@@ -66,8 +67,14 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | '۔' | '…')
 }
 
+/// Quotes and brackets that close a sentence when they directly follow its
+/// terminal. `«` and `“` are included: right after a terminal, with no
+/// space, they can only be closing quotes of reversed (RTL) typography.
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}' | '›')
+    matches!(
+        c,
+        '"' | '\'' | '»' | '«' | '”' | '“' | '’' | ')' | ']' | '}' | '›'
+    )
 }
 
 /// Splits article text into sentences (paragraph breaks always split).
