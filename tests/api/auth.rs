@@ -84,6 +84,9 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
         ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "suggest") => rb.json(&json!({
+            "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
+        })),
         ("PUT", "m") => rb.json(&json!({"source_lang": "ar", "target_lang": "en"})),
         ("PUT", "t") => rb.json(&json!({"description": "مصطلحات"})),
         ("POST", "units") | ("PUT", _) if op.template.contains("/memories/") => {
