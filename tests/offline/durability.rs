@@ -146,14 +146,29 @@ fn writers(
     handles
 }
 
-fn count_import_units(c: &reqwest::blocking::Client, base: &str, tag: &str) -> usize {
+/// Units per import tag, from one export of the memory.
+fn import_counts(
+    c: &reqwest::blocking::Client,
+    base: &str,
+) -> std::collections::HashMap<String, usize> {
     let tsv = c
         .get(format!("{base}/v1/memories/default/export?format=tsv"))
         .send()
         .and_then(|r| r.text())
         .expect("export");
-    let needle = format!("import {tag} line ");
-    tsv.lines().filter(|l| l.contains(&needle)).count()
+    let mut counts = std::collections::HashMap::new();
+    for line in tsv.lines() {
+        if let Some(rest) = line
+            .split('\t')
+            .nth(1)
+            .and_then(|t| t.strip_prefix("import "))
+        {
+            if let Some((tag, _)) = rest.split_once(" line ") {
+                *counts.entry(tag.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
 }
 
 #[test]
@@ -200,15 +215,16 @@ fn acknowledged_writes_survive_kill_9() {
                     "cycle {cycle}: acknowledged entry {id} lost"
                 );
             }
+            let counts = import_counts(&c, &server.base);
             for tag in &a.imports {
                 assert_eq!(
-                    count_import_units(&c, &server.base, tag),
+                    counts.get(tag).copied().unwrap_or(0),
                     300,
                     "cycle {cycle}: acknowledged import {tag} incomplete"
                 );
             }
             for tag in &a.unacked_imports {
-                let n = count_import_units(&c, &server.base, tag);
+                let n = counts.get(tag).copied().unwrap_or(0);
                 assert!(
                     n == 0 || n == 300,
                     "cycle {cycle}: unacknowledged import {tag} is half there ({n}/300)"
