@@ -56,6 +56,53 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Answers any route can give besides its own: malformed requests (400:
+/// `malformed_json`, `invalid_path`, `invalid_query`), missing or wrong
+/// tokens (401, 403), bodies over the limit (413), a wrong content type
+/// (415), invalid names or fields (422), internal failures (500). Added to
+/// every operation that does not document them itself, so the document
+/// matches what clients really receive.
+fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let common: [(&str, &str); 7] = [
+        ("400", "Malformed request: JSON, path or query (`malformed_json`, `invalid_path`, `invalid_query`)"),
+        ("401", "Token missing or wrong (`unauthorized`), when the server runs with tokens"),
+        ("403", "Read token used for a change (`forbidden`)"),
+        ("413", "Body over the configured limit (`payload_too_large`)"),
+        ("415", "Unsupported content type or format (`unsupported_media_type`, `unknown_format`)"),
+        ("422", "Invalid name or field (`invalid_name`, `invalid_field`, `invalid_json_body`)"),
+        ("500", "Internal failure (`internal_error`); the cause is in the server log"),
+    ];
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, description) in common {
+                if op.responses.responses.contains_key(status) {
+                    continue;
+                }
+                let response = ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build();
+                op.responses
+                    .responses
+                    .insert(status.to_string(), response.into());
+            }
+        }
+    }
+}
+
 /// The complete OpenAPI document (deterministic: same code, same bytes).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
@@ -63,6 +110,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(memories::MemoryApi::openapi());
     doc.merge(suggest::SuggestApi::openapi());
     doc.merge(termbases::TermbaseApi::openapi());
+    add_common_errors(&mut doc);
     doc
 }
 

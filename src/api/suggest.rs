@@ -375,6 +375,21 @@ pub async fn suggest_article(
     body: web::Json<SuggestRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let req = to_request(body.into_inner());
+    for (field, tag) in [
+        ("source_lang", &req.source_lang),
+        ("target_lang", &req.target_lang),
+    ] {
+        let ok = (2..=35).contains(&tag.len())
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("{field} must be a language tag such as `ar`, `en` or `ar-SA`"),
+            ));
+        }
+    }
     let state = state.into_inner();
     let resp = blocking(move || {
         let terms = TermBaseRecognizer {

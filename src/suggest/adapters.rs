@@ -106,6 +106,11 @@ impl MatchSource for MemorySource<'_> {
                 kind: "memory",
                 name,
             },
+            e @ (memory::error::Error::Invalid { .. }
+            | memory::error::Error::LanguagePairConflict { .. }) => Error::Invalid {
+                field: "source_lang",
+                message: e.to_string(),
+            },
             other => Error::Search(other.to_string()),
         })?;
         Ok(found
