@@ -135,9 +135,19 @@ impl Store {
     }
 
     /// Makes every write so far durable. Call before acknowledging a write.
+    ///
+    /// Runs sled's blocking `flush` on the blocking thread pool: under many
+    /// concurrent writers sled's own `flush_async` was seen to stall
+    /// requests for good (the load script in `tests/load/` found it).
     pub async fn flush(&self) -> Result<()> {
-        self.db.flush_async().await?;
-        Ok(())
+        let db = self.db.clone();
+        match tokio::task::spawn_blocking(move || db.flush()).await {
+            Ok(r) => {
+                r?;
+                Ok(())
+            }
+            Err(e) => Err(Error::Engine(format!("flush task failed: {e}"))),
+        }
     }
 
     /// Blocking variant of [`Store::flush`] for non-async callers.
