@@ -30,9 +30,6 @@ use std::path::Path;
 pub const MANIFEST_VERSION: u32 = 1;
 /// Name of the manifest inside a backup directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// Tree and key of the first-start seed marker (see `crate::seed`).
-const SEED_TREE: &str = "meta";
-const SEED_MARKER: &[u8] = b"seeded";
 /// Exports of one collection tried before giving up on a quiet moment.
 const MAX_ATTEMPTS: usize = 5;
 
@@ -490,10 +487,7 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
     // (the key `seed::load_if_first_start` checks) so the seed glossary is
     // not merged into a restored `tech` and a deleted `default` memory does
     // not come back.
-    store
-        .tree(SEED_TREE)?
-        .insert(SEED_MARKER, Utc::now().to_rfc3339().as_bytes())?;
-    store.flush_blocking()?;
+    crate::seed::mark_seeded(&store)?;
     Ok(manifest)
 }
 

@@ -54,7 +54,15 @@ pub fn load_if_first_start(state: &AppState, seed_dir: &Path) -> anyhow::Result<
         "en",
         Some("Default Arabic→English memory".into()),
     )?;
-    meta.insert(MARKER, chrono::Utc::now().to_rfc3339().as_bytes())?;
-    state.store.flush_blocking()?;
+    mark_seeded(&state.store)?;
     Ok(())
+}
+
+/// Records that this data dir needs no seeding (first start done, or data
+/// restored from a backup), and flushes.
+pub fn mark_seeded(store: &crate::store::Store) -> crate::store::Result<()> {
+    store
+        .tree("meta")?
+        .insert(MARKER, chrono::Utc::now().to_rfc3339().as_bytes())?;
+    store.flush_blocking()
 }
