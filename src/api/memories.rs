@@ -52,8 +52,8 @@ pub const MAX_SEGMENTS: usize = 1000;
         SpanDto,
         ConcordanceDto,
         ConcordanceResponse,
-        ImportErrorDto,
-        ImportReportDto
+        UnitImportErrorDto,
+        UnitImportReportDto
     ))
 )]
 pub struct MemoryApi;
@@ -504,7 +504,7 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
     params(("tm" = String, Path, description = "Memory name", example = "software"), ImportParams),
     request_body(content = String, description = "The file (TMX, TSV or CSV; optionally gzip)", content_type = "application/octet-stream"),
     responses(
-        (status = 200, description = "Imported (or counted, with dry_run)", body = ImportReportDto),
+        (status = 200, description = "Imported (or counted, with dry_run)", body = UnitImportReportDto),
         (status = 400, description = "Fatal file error, nothing stored (`malformed_xml`, `dtd_not_allowed`, `invalid_encoding`, `empty_body`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`memory_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
@@ -534,7 +534,7 @@ pub async fn import(
     })
     .await?;
     state.store.flush().await?;
-    Ok(HttpResponse::Ok().json(ImportReportDto::from(report)))
+    Ok(HttpResponse::Ok().json(UnitImportReportDto::from(report)))
 }
 
 /// A `Write` that hands 64 KiB chunks to the response stream (bounded

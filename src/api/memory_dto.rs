@@ -466,7 +466,7 @@ pub struct ExportParams {
 /// A skipped row of an import.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"line": 12, "column": 5, "code": "bad_row", "message": "missing target"}))]
-pub struct ImportErrorDto {
+pub struct UnitImportErrorDto {
     /// 1-based line.
     pub line: Option<u64>,
     /// 1-based column.
@@ -481,7 +481,7 @@ pub struct ImportErrorDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"units_added": 198000, "units_updated": 82, "units_skipped": 1,
     "errors": [{"line": 12, "column": null, "code": "bad_row", "message": "empty target"}], "errors_total": 1}))]
-pub struct ImportReportDto {
+pub struct UnitImportReportDto {
     /// Units created (or that would be, in a dry run).
     pub units_added: u64,
     /// Identical units refreshed.
@@ -489,21 +489,21 @@ pub struct ImportReportDto {
     /// Rows skipped.
     pub units_skipped: u64,
     /// First 1,000 row errors.
-    pub errors: Vec<ImportErrorDto>,
+    pub errors: Vec<UnitImportErrorDto>,
     /// All row errors.
     pub errors_total: u64,
 }
 
-impl From<ImportReport> for ImportReportDto {
+impl From<ImportReport> for UnitImportReportDto {
     fn from(r: ImportReport) -> Self {
-        ImportReportDto {
+        UnitImportReportDto {
             units_added: r.units_added,
             units_updated: r.units_updated,
             units_skipped: r.units_skipped,
             errors: r
                 .errors
                 .into_iter()
-                .map(|e| ImportErrorDto {
+                .map(|e| UnitImportErrorDto {
                     line: e.line,
                     column: e.column,
                     code: e.code.to_string(),

@@ -103,13 +103,22 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// The per-module OpenAPI fragments, merged by [`openapi`].
+fn fragments() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        health::HealthApi::openapi(),
+        memories::MemoryApi::openapi(),
+        suggest::SuggestApi::openapi(),
+        termbases::TermbaseApi::openapi(),
+    ]
+}
+
 /// The complete OpenAPI document (deterministic: same code, same bytes).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(health::HealthApi::openapi());
-    doc.merge(memories::MemoryApi::openapi());
-    doc.merge(suggest::SuggestApi::openapi());
-    doc.merge(termbases::TermbaseApi::openapi());
+    for fragment in fragments() {
+        doc.merge(fragment);
+    }
     add_common_errors(&mut doc);
     doc
 }
@@ -229,6 +238,30 @@ fn allowed_methods(path: &str) -> Vec<Method> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// utoipa's merge keeps the first schema of a given name, so two DTOs
+    /// with the same type name in different modules would silently document
+    /// one module's responses with the other's shape.
+    #[test]
+    fn fragments_never_define_one_schema_name_twice_differently() {
+        let mut seen: std::collections::BTreeMap<String, serde_json::Value> =
+            std::collections::BTreeMap::new();
+        let mut all = fragments();
+        all.insert(0, ApiDoc::openapi());
+        for fragment in all {
+            let Some(components) = fragment.components else {
+                continue;
+            };
+            for (name, schema) in components.schemas {
+                let schema = serde_json::to_value(&schema).expect("schema serializes");
+                if let Some(earlier) = seen.get(&name) {
+                    assert_eq!(earlier, &schema, "schema {name} defined twice, differently");
+                } else {
+                    seen.insert(name, schema);
+                }
+            }
+        }
+    }
 
     #[test]
     fn names_are_checked() {

@@ -535,7 +535,7 @@ impl From<&ImportIssue> for ImportIssueDto {
 #[schema(example = json!({"entries_added": 3490, "entries_updated": 12, "entries_unchanged": 8, "rows_skipped": 2,
     "errors": [{"line": 14, "column": 1, "code": "empty_term", "message": "row 14 has no Arabic or English term"}],
     "errors_total": 2, "warnings": []}))]
-pub struct ImportReportDto {
+pub struct EntryImportReportDto {
     /// New entries.
     pub entries_added: u64,
     /// Rows that changed an existing entry.
@@ -552,9 +552,9 @@ pub struct ImportReportDto {
     pub warnings: Vec<ImportIssueDto>,
 }
 
-impl From<&ImportReport> for ImportReportDto {
+impl From<&ImportReport> for EntryImportReportDto {
     fn from(r: &ImportReport) -> Self {
-        ImportReportDto {
+        EntryImportReportDto {
             entries_added: r.entries_added,
             entries_updated: r.entries_updated,
             entries_unchanged: r.entries_unchanged,

@@ -54,7 +54,7 @@ use utoipa::OpenApi;
         SegmentHits,
         RecognizeResponse,
         ImportIssueDto,
-        ImportReportDto
+        EntryImportReportDto
     ))
 )]
 pub struct TermbaseApi;
@@ -509,7 +509,7 @@ pub async fn recognize_terms(
             (String = "application/x-tbx+xml")
         )),
     responses(
-        (status = 200, description = "Import report (also for dry runs)", body = ImportReportDto),
+        (status = 200, description = "Import report (also for dry runs)", body = EntryImportReportDto),
         (status = 400, description = "Unreadable file: malformed_xml, dtd_not_allowed, invalid_encoding, empty_body", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/malformed_xml", "title": "Bad Request", "status": 400,
@@ -570,7 +570,7 @@ pub async fn import_termbase(
     if !opts.dry_run {
         state.store.flush().await?;
     }
-    Ok(HttpResponse::Ok().json(ImportReportDto::from(&report)))
+    Ok(HttpResponse::Ok().json(EntryImportReportDto::from(&report)))
 }
 
 /// Exports the term base as TBX (default), CSV or TSV, streamed.
