@@ -30,8 +30,11 @@
 //!
 //! A segment identical to the unit's text (byte for byte) scores 100 and no
 //! penalty applies; it scores **101** when the request's `context` equals
-//! the unit's context. Scores are integers 0–101. Ties are ordered by newer
-//! `modified`, then lower id.
+//! the unit's context. Scores are integers 0–101. Equal scores are ordered
+//! by [`tie_similarity`] (character similarity of the texts as written),
+//! then newer `modified`, then lower id: among units a token score cannot
+//! tell apart, the one with fewer character edits reads closest to the
+//! query (`Stop video` prefers `Stop audio` over `Stop recording`).
 //!
 //! # Worked examples (checked by the unit tests of this file)
 //! * `احفظ الملف` vs `احفظ الملف` → 100 (101 with the same context);
@@ -375,6 +378,20 @@ pub fn penalties(q: &Side<'_>, u: &Side<'_>, steps: &[Step]) -> Vec<Penalty> {
 
 fn raw<'a>(text: &'a str, t: &Token) -> &'a str {
     text.get(t.start..t.end).unwrap_or("")
+}
+
+/// Characters of each text compared by [`tie_similarity`]: bounds its cost
+/// (a quadratic edit distance) on long segments, where equal token scores
+/// are rare anyway.
+pub const TIE_CHARS: usize = 512;
+
+/// Tie-break between equal scores: character Levenshtein similarity of the
+/// two texts as written (first [`TIE_CHARS`] characters of each), in
+/// millionths (1,000,000 = identical).
+pub fn tie_similarity(query: &str, unit: &str) -> u32 {
+    let cut = |s: &str| -> usize { s.char_indices().nth(TIE_CHARS).map_or(s.len(), |(i, _)| i) };
+    let (q, u) = (&query[..cut(query)], &unit[..cut(unit)]);
+    (strsim::normalized_levenshtein(q, u) * 1_000_000.0).round() as u32
 }
 
 /// Final score from the base score, penalties and the 101 rule.

@@ -350,7 +350,9 @@ impl Memories {
 
 /// Loads, penalizes and orders candidates; stops as soon as no remaining
 /// candidate can enter the top `limit` (its base score bounds its final
-/// score; 101 is only possible from base 100).
+/// score; 101 is only possible from base 100). A candidate whose bound
+/// equals the `limit`-th score is still loaded: the tie-break
+/// ([`score::tie_similarity`]) needs its text.
 fn rank(
     m: &Memory,
     idx: &Index,
@@ -360,17 +362,16 @@ fn rank(
     qv: &[Tok],
     mut cands: Vec<(u32, u32)>,
 ) -> Result<Vec<FuzzyMatch>> {
-    let key = |ord: u32, score: u32| {
+    let upper = |base: u32| if base == 100 { 101 } else { base };
+    let order = |ord: u32| {
         let rec = idx.units.get(ord as usize);
         (
-            Reverse(score),
             Reverse(rec.map_or(i64::MIN, |r| r.modified)),
             rec.map_or(u64::MAX, |r| r.id),
         )
     };
-    let upper = |base: u32| if base == 100 { 101 } else { base };
-    cands.sort_by_key(|&(ord, base)| key(ord, upper(base)));
-    type RankKey = (Reverse<u32>, Reverse<i64>, u64);
+    cands.sort_by_key(|&(ord, base)| (Reverse(upper(base)), order(ord)));
+    type RankKey = (Reverse<u32>, Reverse<u32>, Reverse<i64>, u64);
     let mut results: Vec<(RankKey, FuzzyMatch)> = Vec::new();
     let qside = Side {
         text: &q.text,
@@ -380,8 +381,8 @@ fn rank(
     let mut local = HashMap::new();
     for (ord, base) in cands {
         if results.len() >= q.limit {
-            if let Some((kth, _)) = results.get(q.limit - 1) {
-                if *kth <= key(ord, upper(base)) {
+            if let Some(((Reverse(kth), ..), _)) = results.get(q.limit - 1) {
+                if *kth > upper(base) {
                     break;
                 }
             }
@@ -416,6 +417,13 @@ fn rank(
             continue;
         }
         let diff = score::diff(&qside, &uside, &steps);
+        let (modified, id) = order(ord);
+        let k = (
+            Reverse(sc),
+            Reverse(score::tie_similarity(&q.text, &text)),
+            modified,
+            id,
+        );
         let fm = FuzzyMatch {
             id: unit.id,
             score: sc,
@@ -429,7 +437,6 @@ fn rank(
             modified: unit.modified,
             context: unit.context,
         };
-        let k = key(ord, sc);
         let pos = results.partition_point(|(x, _)| *x < k);
         results.insert(pos, (k, fm));
         results.truncate(q.limit);
@@ -488,6 +495,40 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn equal_scores_prefer_fewer_character_edits() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        // The farther unit is added last, so it is newest and lowest in
+        // id order: without the tie-break it would rank first.
+        m.add_units("tm", vec![draft("Stop audio", "أوقف الصوت")])
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        m.add_units("tm", vec![draft("Stop recording", "أوقف التسجيل")])
+            .unwrap();
+        let mut q = query("Stop video", 50);
+        q.limit = 1;
+        let r = m.search("tm", &q).unwrap();
+        assert_eq!((r[0].score, r[0].source.as_str()), (50, "Stop audio"));
+        assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
+        // Arabic, searched from the target side: two different words of
+        // equal weight; the one fewer letters away wins.
+        m.add_units("tm", vec![draft("Delete the folder", "احذف المجلد")])
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        m.add_units(
+            "tm",
+            vec![draft("Delete the applications", "احذف التطبيقات")],
+        )
+        .unwrap();
+        let mut q = query("احذف الملف", 50);
+        q.source_lang = Some("ar".into());
+        q.limit = 1;
+        let r = m.search("tm", &q).unwrap();
+        assert_eq!((r[0].score, r[0].source.as_str()), (50, "احذف المجلد"));
+        assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
     }
 
     #[test]
