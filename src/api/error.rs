@@ -227,6 +227,24 @@ pub fn path_error(err: actix_web::error::PathError) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", err.to_string())
 }
 
+/// A fatal import error, with one status rule for every import (memories
+/// and term bases alike): 415 when the body's format cannot be told
+/// (`unknown_format`), 422 when it is readable but not a usable import (a
+/// format the collection does not import, missing header or language
+/// columns), 400 when the bytes cannot be read as the format (syntax,
+/// encoding, DTD, size).
+impl From<crate::formats::FormatError> for ApiError {
+    fn from(f: crate::formats::FormatError) -> ApiError {
+        let status = match f.code {
+            "unknown_format" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "format_mismatch" | "not_tbx" | "not_tmx" | "missing_header" | "no_language_column"
+            | "missing_column" | "missing_language" => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::new(status, f.code, f.to_string()).with_position(f.line, f.column)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,14 +86,7 @@ impl From<Error> for ApiError {
             Error::Invalid { field, message } => {
                 ApiError::invalid_field(field, format!("{field}: {message}"))
             }
-            Error::Format(fe) => {
-                let status = if fe.code == "unknown_format" {
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE
-                } else {
-                    StatusCode::BAD_REQUEST
-                };
-                ApiError::new(status, fe.code, fe.message).with_position(fe.line, fe.column)
-            }
+            Error::Format(fe) => fe.into(),
             Error::Io(e) => ApiError::internal(e),
             Error::Store(e) => ApiError::internal(e),
         }
@@ -496,8 +489,9 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
 
 /// Imports a TMX/TSV/CSV file sent as the raw body (gzip accepted). The file
 /// is validated completely before anything is stored: a fatal error
-/// (malformed XML, a DTD with entities, not the declared format, bad
-/// encoding) answers 400 with the line and stores nothing. An import
+/// (malformed XML, a DTD with entities, bad encoding) answers 400 with the
+/// line, a body that is not the declared format (or is a term base) 422,
+/// an unrecognizable body without `format` 415; each stores nothing. An import
 /// interrupted by a crash is rolled back at the next start.
 #[utoipa::path(
     tag = "memories",
@@ -508,7 +502,11 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
         (status = 400, description = "Fatal file error, nothing stored (`malformed_xml`, `dtd_not_allowed`, `invalid_encoding`, `empty_body`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`memory_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unknown_format`: format absent and not recognizable", body = Problem, content_type = "application/problem+json")
+        (status = 415, description = "`unknown_format`: format absent and not recognizable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`format_mismatch` (the body is not the declared format, or is a term base), `missing_header`, `missing_language`, or a bad parameter (`invalid_field`)", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
+                "detail": "format=tmx was declared but the body is not a TMX document", "code": "format_mismatch"}))
     ),
     security(("bearer" = []))
 )]

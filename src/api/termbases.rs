@@ -9,7 +9,7 @@
 use super::termbase_dto::*;
 use super::upload::{blocking, spool_body};
 use super::{validate_name, ApiError, AppState, Problem};
-use crate::formats::{Format, FormatError};
+use crate::formats::Format;
 use crate::termbase::{
     self, model::ConceptDraft, ImportOptions, LookupMode, LookupQuery, OnDuplicate,
     RecognizeOptions, DEFAULT_MIN_CONFIDENCE,
@@ -87,23 +87,9 @@ pub fn termbase_error(e: termbase::Error) -> ApiError {
         E::EntryNotFound { .. } => ApiError::not_found("entry_not_found", e.to_string()),
         E::EntryExists { .. } => ApiError::conflict("entry_exists", e.to_string()),
         E::Invalid { ref field, .. } => ApiError::invalid_field(field.clone(), e.to_string()),
-        E::Format(f) => format_error(f),
+        E::Format(f) => f.into(),
         E::Io { .. } | E::Store(_) => ApiError::internal(e),
     }
-}
-
-/// A fatal import error: 400 when the bytes cannot be read as the format
-/// (syntax, encoding, DTD), 422 when they are readable but not a usable term
-/// base (wrong format, missing header/language columns).
-fn format_error(f: FormatError) -> ApiError {
-    let status = match f.code {
-        "format_mismatch" | "unknown_format" | "not_tbx" | "missing_header"
-        | "no_language_column" | "missing_column" | "missing_language" => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        _ => StatusCode::BAD_REQUEST,
-    };
-    ApiError::new(status, f.code, f.to_string()).with_position(f.line, f.column)
 }
 
 fn tb_name(tb: &str) -> Result<(), ApiError> {
@@ -516,7 +502,8 @@ pub async fn recognize_terms(
                 "detail": "line 12, column 5: expected </langSet>", "code": "malformed_xml", "line": 12, "column": 5})),
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the import limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "format_mismatch, unknown_format, missing header/language columns, bad parameter", body = Problem,
+        (status = 415, description = "`unknown_format`: format absent and not recognizable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "format_mismatch (the body is not the declared format, or is a translation memory), missing header/language columns, bad parameter", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
                 "detail": "format=tbx was declared but the body is not a TBX document", "code": "format_mismatch"}))

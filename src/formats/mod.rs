@@ -143,6 +143,75 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     }
 }
 
+/// Decides the format of an import from the declared one (if any) and the
+/// first decoded bytes, for a collection that imports `accepted` formats
+/// (`kind` names it in messages: "term base", "memory"). One rule for every
+/// import, so the same body gets the same answer everywhere:
+/// * a format the collection does not import, declared or detected, and a
+///   declared format the content contradicts, are a fatal `format_mismatch`;
+/// * no declared format and unrecognizable content is a fatal
+///   `unknown_format`.
+pub fn resolve_format(
+    declared: Option<Format>,
+    head: &[u8],
+    accepted: &[Format],
+    kind: &str,
+) -> Result<Format, FormatError> {
+    let names = || {
+        accepted
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let sniffed = sniff(head);
+    let xml = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<');
+    match declared {
+        Some(d) if !accepted.contains(&d) => Err(FormatError::fatal(
+            "format_mismatch",
+            format!(
+                "a {kind} does not import {}; use format={}",
+                d.as_str(),
+                names()
+            ),
+        )),
+        Some(d @ (Format::Tmx | Format::Tbx)) if sniffed != Some(d) => Err(FormatError::fatal(
+            "format_mismatch",
+            format!(
+                "format={} was declared but the body is not a {} document",
+                d.as_str(),
+                d.as_str().to_ascii_uppercase()
+            ),
+        )),
+        Some(d @ (Format::Csv | Format::Tsv)) if xml => Err(FormatError::fatal(
+            "format_mismatch",
+            format!("format={} was declared but the body is XML", d.as_str()),
+        )),
+        Some(d) => Ok(d),
+        None => match sniffed {
+            Some(f) if accepted.contains(&f) => Ok(f),
+            Some(f) => Err(FormatError::fatal(
+                "format_mismatch",
+                format!(
+                    "the body is {}, which a {kind} does not import; use format={}",
+                    f.as_str().to_ascii_uppercase(),
+                    names()
+                ),
+            )),
+            None => Err(FormatError::fatal(
+                "unknown_format",
+                format!(
+                    "cannot tell the format of the body; pass format={}",
+                    names()
+                ),
+            )),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

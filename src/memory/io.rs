@@ -60,14 +60,21 @@ pub const MAX_REPORTED_ERRORS: usize = 1000;
 
 type Drafts = Box<dyn Iterator<Item = std::result::Result<UnitDraft, FormatError>>>;
 
-/// Detects the format of a file from its decoded head.
-pub fn sniff_file(path: &Path) -> Result<Option<Format>> {
+/// Decides the format of an import file (see
+/// [`crate::formats::resolve_format`]).
+fn resolve_file_format(path: &Path, declared: Option<Format>) -> Result<Format> {
     let f = std::fs::File::open(path)?;
     let (mut r, _) = crate::formats::decoded_reader(f).map_err(Error::Format)?;
     let head = r
         .fill_buf()
         .map_err(|e| Error::Format(FormatError::fatal("invalid_encoding", e.to_string())))?;
-    Ok(crate::formats::sniff(head))
+    crate::formats::resolve_format(
+        declared,
+        head,
+        &[Format::Tmx, Format::Tsv, Format::Csv],
+        "memory",
+    )
+    .map_err(Error::Format)
 }
 
 fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Drafts> {
@@ -128,15 +135,7 @@ impl Memories {
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport> {
         let m = self.memory(name)?;
-        let format = match format {
-            Some(f) => f,
-            None => sniff_file(path)?.ok_or_else(|| {
-                Error::Format(FormatError::fatal(
-                    "unknown_format",
-                    "cannot tell the format from the content; pass ?format=tmx|tsv|csv",
-                ))
-            })?,
-        };
+        let format = resolve_file_format(path, format)?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
         // Pass 1: validate, count.
         let mut report = ImportReport::default();

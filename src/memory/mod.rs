@@ -332,13 +332,28 @@ impl Memories {
     }
 }
 
+/// Longest source or target a unit may hold (64 KiB, about 32,000 Arabic or
+/// 64,000 Latin characters). Segments are sentences or paragraphs; a longer
+/// text is a document, not a unit, and would only be matched on its first
+/// [`score::MAX_TOKENS`] tokens anyway. CAT tools cap far lower (2,000
+/// characters is common).
+pub const MAX_SEGMENT_BYTES: usize = 64 * 1024;
+
 /// Fills the memory's languages into a draft and checks it.
 pub(crate) fn prepare_draft(meta: &MemoryMeta, mut d: UnitDraft) -> Result<UnitDraft> {
-    if d.source.trim().is_empty() {
-        return Err(Error::invalid("source", "must not be empty"));
-    }
-    if d.target.trim().is_empty() {
-        return Err(Error::invalid("target", "must not be empty"));
+    for (field, text) in [("source", &d.source), ("target", &d.target)] {
+        if text.trim().is_empty() {
+            return Err(Error::invalid(field, "must not be empty"));
+        }
+        if text.len() > MAX_SEGMENT_BYTES {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "is {} bytes; a segment holds at most {MAX_SEGMENT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
     }
     if d.source_lang.is_empty() {
         d.source_lang = meta.source_lang.clone();
@@ -636,6 +651,23 @@ pub(crate) mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn segments_over_the_cap_are_refused_and_nothing_is_stored() {
+        let (_s, m) = mems();
+        m.create("tm", "ar", "en", None).unwrap();
+        let at_cap = "ب".repeat(MAX_SEGMENT_BYTES / 2);
+        assert_eq!(at_cap.len(), MAX_SEGMENT_BYTES);
+        m.add_units("tm", vec![draft(&at_cap, "b")]).unwrap();
+        let over = format!("{at_cap}x");
+        for (d, field) in [(draft(&over, "b"), "source"), (draft("ب", &over), "target")] {
+            match m.add_units("tm", vec![draft("أ", "a"), d]) {
+                Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("expected invalid {field}, got {other:?}"),
+            }
+        }
+        assert_eq!(m.get_meta("tm").unwrap().units, 1);
     }
 
     #[test]

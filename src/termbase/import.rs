@@ -25,7 +25,7 @@ use super::{
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
 use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
-use crate::formats::{decoded_reader, sniff, Format, FormatError};
+use crate::formats::{decoded_reader, Format, FormatError};
 use crate::store::Batch;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -389,10 +389,7 @@ impl DraftReader for TbxReader<'_> {}
 /// Opens the raw bytes of an import (again) for one pass.
 pub type ByteOpener<'a> = dyn FnMut() -> std::io::Result<Box<dyn Read + Send + 'a>> + 'a;
 
-/// Decides the format of an import from the declared one (if any) and the
-/// first decoded bytes: a declared format that contradicts the content is a
-/// fatal `format_mismatch`, an unrecognizable body without a declared
-/// format a fatal `unknown_format`.
+/// Decides the format of an import (see [`crate::formats::resolve_format`]).
 fn resolve_format(
     declared: Option<Format>,
     open: &mut ByteOpener<'_>,
@@ -403,36 +400,12 @@ fn resolve_format(
         .fill_buf()
         .map_err(|e| FormatError::fatal("invalid_encoding", e.to_string()))?
         .to_vec();
-    let sniffed = sniff(&head);
-    let xml = head
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'<');
-    match (declared, sniffed) {
-        (Some(Format::Tmx), _) => Err(FormatError::fatal(
-            "format_mismatch",
-            "tmx is a translation-memory format; term bases import csv, tsv or tbx",
-        )),
-        (Some(Format::Tbx), Some(Format::Tbx)) => Ok(Format::Tbx),
-        (Some(Format::Tbx), _) => Err(FormatError::fatal(
-            "format_mismatch",
-            "format=tbx was declared but the body is not a TBX document",
-        )),
-        (Some(d @ (Format::Csv | Format::Tsv)), _) if xml => Err(FormatError::fatal(
-            "format_mismatch",
-            format!("format={} was declared but the body is XML", d.as_str()),
-        )),
-        (Some(d), _) => Ok(d),
-        (None, Some(Format::Tmx)) => Err(FormatError::fatal(
-            "format_mismatch",
-            "the body is TMX (a translation memory), not a term base",
-        )),
-        (None, Some(f)) => Ok(f),
-        (None, None) => Err(FormatError::fatal(
-            "unknown_format",
-            "cannot tell the format of the body; pass format=csv|tsv|tbx",
-        )),
-    }
+    crate::formats::resolve_format(
+        declared,
+        &head,
+        &[Format::Csv, Format::Tsv, Format::Tbx],
+        "term base",
+    )
 }
 
 impl TermBases {
