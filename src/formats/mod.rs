@@ -217,6 +217,65 @@ mod tests {
     use super::*;
 
     #[test]
+    fn one_format_rule_for_every_import() {
+        let memory = [Format::Tmx, Format::Tsv, Format::Csv];
+        let termbase = [Format::Csv, Format::Tsv, Format::Tbx];
+        let tmx = b"<?xml version=\"1.0\"?><tmx version=\"1.4\">".as_slice();
+        let tbx = b"<martif type=\"TBX\">".as_slice();
+        let csv = "ar,en\nملف,file\n".as_bytes();
+        let code = |r: Result<Format, FormatError>| r.map_err(|e| e.code);
+        assert_eq!(
+            code(resolve_format(None, tmx, &memory, "memory")),
+            Ok(Format::Tmx)
+        );
+        assert_eq!(
+            code(resolve_format(None, csv, &memory, "memory")),
+            Ok(Format::Csv)
+        );
+        assert_eq!(
+            code(resolve_format(Some(Format::Tsv), csv, &memory, "memory")),
+            Ok(Format::Tsv)
+        );
+        // The other kind of collection's format, detected or declared.
+        assert_eq!(
+            code(resolve_format(None, tbx, &memory, "memory")),
+            Err("format_mismatch")
+        );
+        assert_eq!(
+            code(resolve_format(None, tmx, &termbase, "term base")),
+            Err("format_mismatch")
+        );
+        assert_eq!(
+            code(resolve_format(
+                Some(Format::Tmx),
+                tmx,
+                &termbase,
+                "term base"
+            )),
+            Err("format_mismatch")
+        );
+        // A declared format the content contradicts.
+        assert_eq!(
+            code(resolve_format(Some(Format::Tmx), csv, &memory, "memory")),
+            Err("format_mismatch")
+        );
+        assert_eq!(
+            code(resolve_format(
+                Some(Format::Csv),
+                tbx,
+                &termbase,
+                "term base"
+            )),
+            Err("format_mismatch")
+        );
+        // Nothing recognizable and nothing declared.
+        assert_eq!(
+            code(resolve_format(None, b"\x00\x01 binary", &memory, "memory")),
+            Err("unknown_format")
+        );
+    }
+
+    #[test]
     fn sniffs_roots_and_delimiters() {
         assert_eq!(
             sniff(b"<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">"),
