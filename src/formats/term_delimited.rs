@@ -182,14 +182,15 @@ impl<'a> TermDelimitedReader<'a> {
         for raw in self.record.iter() {
             let name = raw.trim().trim_start_matches('\u{feff}');
             let col = match name.to_ascii_lowercase().as_str() {
-                "id" => Column::Id,
+                "id" | "concept_id" | "conceptid" | "concept" | "entry_id" | "entryid"
+                | "term_id" => Column::Id,
                 "domain" | "subject" | "subjectfield" | "subject_field" => Column::Domain,
                 "pos" | "partofspeech" | "part_of_speech" => Column::Pos,
                 "definition" => Column::Definition,
                 "note" | "notes" => Column::Note,
                 "status" => Column::Status,
                 "context" | "context_words" => Column::Context,
-                _ => match language_tag(name) {
+                _ => match header_language(name) {
                     Some(tag) => {
                         langs.push(tag.clone());
                         Column::Lang(tag)
@@ -426,6 +427,50 @@ fn language_tag(name: &str) -> Option<String> {
     canonical_language_tag(name)
 }
 
+/// The language a term column's header names: a tag (`ar`, `en-US`), a
+/// language name (`Arabic`, `English`, `العربية`), or either with the word
+/// "term" around it (`term_ar`, `ar_term`, `Term (en)`, `English term`) —
+/// the headers real glossary exports use. `<lang>_variants` is not a term
+/// column and is left to the caller.
+fn header_language(name: &str) -> Option<String> {
+    if let Some(tag) = language_tag(name) {
+        return Some(tag);
+    }
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split([' ', '_', '(', ')', '[', ']', ':', '/'])
+        .filter(|w| !w.is_empty() && !matches!(*w, "term" | "terms" | "text" | "language" | "lang"))
+        .collect();
+    match words.as_slice() {
+        [one] => language_name(one).map(str::to_owned).or_else(|| {
+            // Only when "term" (or similar) was stripped: a bare `source`
+            // column must stay unknown.
+            (words.len() < lower.split(['_', ' ']).count())
+                .then(|| language_tag(one))
+                .flatten()
+        }),
+        _ => None,
+    }
+}
+
+/// A language written out as a word, in English or Arabic.
+fn language_name(word: &str) -> Option<&'static str> {
+    match word {
+        "arabic" | "العربية" | "عربي" | "العربي" | "عربية" => Some("ar"),
+        "english"
+        | "الإنجليزية"
+        | "الانجليزية"
+        | "الإنكليزية"
+        | "الانكليزية"
+        | "إنجليزي"
+        | "انجليزي"
+        | "الإنجليزي"
+        | "الانجليزي" => Some("en"),
+        "french" | "الفرنسية" | "فرنسي" => Some("fr"),
+        _ => None,
+    }
+}
+
 /// A BCP-47-like tag canonically cased (`EN-us` → `en-US`, `zh-hans` →
 /// `zh-Hans`): primary subtag of 2–3 letters, then subtags of 1–8
 /// letters/digits; `None` when `name` is not of that shape. Used by the CSV
@@ -437,6 +482,13 @@ pub fn canonical_language_tag(name: &str) -> Option<String> {
         return None;
     }
     let mut tag = primary.to_ascii_lowercase();
+    // ISO 639-2 codes some exports use for the languages we match on.
+    match tag.as_str() {
+        "ara" => tag = "ar".into(),
+        "eng" => tag = "en".into(),
+        "fra" | "fre" => tag = "fr".into(),
+        _ => {}
+    }
     for sub in parts {
         if sub.is_empty() || sub.len() > 8 || !sub.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
@@ -823,11 +875,50 @@ mod tests {
         assert_eq!(language_tag("AR"), Some("ar".into()));
         assert_eq!(language_tag("en-us"), Some("en-US".into()));
         assert_eq!(language_tag("zh-hans"), Some("zh-Hans".into()));
-        assert_eq!(language_tag("ara"), Some("ara".into()));
+        assert_eq!(language_tag("ara"), Some("ar".into()));
+        assert_eq!(language_tag("ENG-us"), Some("en-US".into()));
         assert_eq!(language_tag("source"), None);
         assert_eq!(language_tag("url"), None);
         assert_eq!(language_tag("e"), None);
         assert_eq!(language_tag("en-"), None);
+    }
+
+    #[test]
+    fn header_names_of_real_glossary_exports_are_recognised() {
+        for (header, lang) in [
+            ("Arabic", "ar"),
+            ("english", "en"),
+            ("العربية", "ar"),
+            ("الإنجليزية", "en"),
+            ("term_ar", "ar"),
+            ("ar_term", "ar"),
+            ("Term (en)", "en"),
+            ("Term [ar-SA]", "ar-SA"),
+            ("English term", "en"),
+            ("Arabic Terms", "ar"),
+            ("ara", "ar"),
+        ] {
+            assert_eq!(header_language(header).as_deref(), Some(lang), "{header}");
+        }
+        for header in [
+            "source",
+            "target",
+            "ar_variants",
+            "definition_en",
+            "term",
+            "url",
+            "notes ar en",
+        ] {
+            assert_eq!(header_language(header), None, "{header}");
+        }
+        let csv = "concept_id,Arabic,English term,ar_variants\nc1,خادم,server,خوادم\n";
+        let (rows, warnings) = read_all(csv, b',');
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let concept = rows[0].as_ref().expect("row reads");
+        assert_eq!(concept.id.as_deref(), Some("c1"));
+        let langs: Vec<&str> = concept.terms.keys().map(String::as_str).collect();
+        assert_eq!(langs, ["ar", "en"]);
+        assert_eq!(concept.terms["ar"][0].text, "خادم");
     }
 
     #[test]
