@@ -37,14 +37,16 @@ Two modes (Python standard library only):
      target/release/mustalah serve --data-dir /tmp/e2e-data --addr 127.0.0.1:18095 &
      python3 tests/load/suggest_e2e.py run --url http://127.0.0.1:18095 \\
          --article ../shared/data/articles/waic-2025-deepseek.ar.txt --words 1000 \\
-         --memories big,news --termbases tech,synth100k --repeats 20
+         --memories big,news --termbases tech,synth100k --repeats 20 --server-pid $!
 
    The article (478 words) is repeated and cut at the first sentence end
    after `--words` words. The copies are verbatim: the server keeps no
    cache between segments or requests, so a repeated sentence costs what a
-   new one does (were a cache added, the copies would need marking). One warm-up request is not counted. Prints p50/p90/max
-   latency, the response size, the segment count and how many segments got a
-   suggestion of each kind, and the checks by code.
+   new one does (were a cache added, the copies would need marking).
+   One warm-up request is not counted. Prints p50/p90/max latency, the
+   server's CPU time per request (with `--server-pid`), the response size,
+   the segment count, how many segments got a suggestion of each kind, and
+   the checks by code.
 
 Only loopback URLs are accepted.
 """
@@ -202,6 +204,18 @@ def percentile(values, p):
     return values[k]
 
 
+def server_cpu_ms(pid):
+    """User + system CPU time of a local process, from /proc (Linux)."""
+    if not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run(args):
     url = urllib.parse.urlparse(args.url)
     if url.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -233,9 +247,11 @@ def run(args):
 
     _, payload = call()  # warm-up: page cache, lazily built indexes
     times = []
+    cpu0 = server_cpu_ms(args.server_pid)
     for _ in range(args.repeats):
         elapsed, payload = call()
         times.append(elapsed * 1000.0)
+    cpu1 = server_cpu_ms(args.server_pid)
     data = json.loads(payload)
     segments = data["segments"]
     kinds = collections.Counter(s["suggestion"]["kind"] for s in segments)
@@ -248,6 +264,10 @@ def run(args):
           f"min_score {args.min_score}  limit {args.limit}")
     print(f"latency over {args.repeats} requests (ms): p50 {percentile(times, 50):.1f}  "
           f"p90 {percentile(times, 90):.1f}  max {max(times):.1f}  min {min(times):.1f}")
+    if cpu0 is not None and cpu1 is not None:
+        # On a shared machine wall clock depends on the neighbours; the
+        # server's own CPU time per request does not.
+        print(f"server CPU per request: {(cpu1 - cpu0) / args.repeats:.1f} ms (all threads)")
     print(f"request {len(body) / 1e3:.1f} kB, response {len(payload) / 1e3:.1f} kB")
     print("suggestions: " + ", ".join(
         f"{k} {kinds.get(k, 0)}" for k in ("exact", "fuzzy", "repaired", "terms_only")))
@@ -282,6 +302,7 @@ def main():
     r.add_argument("--limit", type=int, default=3)
     r.add_argument("--token", default=os.environ.get("MUSTALAH_READ_TOKEN"))
     r.add_argument("--dump", help="write the last response body here")
+    r.add_argument("--server-pid", type=int, help="server process id, to report its CPU time")
     args = ap.parse_args()
     if args.mode == "prepare":
         prepare(args)
