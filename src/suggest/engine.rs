@@ -195,6 +195,7 @@ fn segment(
     let checks = checks(
         p.text,
         &suggestion.text,
+        tgt,
         &hits,
         &occ,
         rec.check_confidence(),
