@@ -23,12 +23,15 @@ Two modes (Python standard library only):
        from a deterministic pseudo-Arabic vocabulary);
      * `target/release/mustalah terms import <csv> --termbase synth100k
         --data-dir /tmp/e2e-data`;
-     * `target/release/mustalah tm import tests/load/waic-article-units.ar-en.tsv
+     * `target/release/mustalah tm import <news.ar-en.tsv>
         --memory news --source-lang ar --target-lang en --data-dir /tmp/e2e-data`:
-       8 sentences of the article with English translations written for this
-       benchmark, so that some segments get exact matches and the alignment
-       and checks run (the 1M-unit software-UI memory has no match of 70 or
-       more for news sentences).
+       8 sentences of the article paired with English translations written
+       for this benchmark (tests/load/waic-article-translations.tsv holds
+       only our English and the sentence's number in the article; the
+       Arabic is read from the article at prepare time, so none of the
+       third-party text lives in this repository), so that some segments
+       get exact matches and the alignment and checks run (the 1M-unit
+       software-UI memory has no match of 70 or more for news sentences).
    The seed term base `tech` (glossary/tech.ar-en.csv) is loaded by the
    server on its first start.
 
@@ -64,7 +67,7 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_ARTICLE = os.path.join(ROOT, "..", "shared", "data", "articles", "waic-2025-deepseek.ar.txt")
-ARTICLE_UNITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "waic-article-units.ar-en.tsv")
+ARTICLE_TRANSLATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "waic-article-translations.tsv")
 SENTENCE_END = re.compile(r"[.!?؟\n]")
 WORD = re.compile(r"\S+")
 
@@ -177,17 +180,46 @@ def relabelled_corpus(src, dst):
     return dst
 
 
+def article_sentences(text):
+    """The article's sentences: cut after each SENTENCE_END, stripped; the
+    numbering that waic-article-translations.tsv refers to."""
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        s = text[start:m.end()].strip()
+        if len(s) > 1:
+            out.append(s)
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def write_article_units(article, dst):
+    """Pairs our English translations with the article's Arabic sentences."""
+    with open(article, encoding="utf-8") as f:
+        sentences = article_sentences(f.read())
+    with open(ARTICLE_TRANSLATIONS, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
+        fout.write("ar\ten\n")
+        for row in csv.DictReader(fin, delimiter="\t", quoting=csv.QUOTE_NONE):
+            i = int(row["sentence"])
+            if i >= len(sentences):
+                sys.exit(f"{article}: no sentence {i}; is it the article the translations were written for?")
+            fout.write(f"{sentences[i]}\t{row['en']}\n")
+    return dst
+
+
 def prepare(args):
     os.makedirs(args.work_dir, exist_ok=True)
     corpus = relabelled_corpus(args.corpus, os.path.join(args.work_dir, "corpus.en-ar.tsv"))
     terms = os.path.join(args.work_dir, "synth100k.ar-en.csv")
     write_termbase_csv(terms, args.article, args.entries)
+    news = write_article_units(args.article, os.path.join(args.work_dir, "news.ar-en.tsv"))
     for cmd in (
         [args.binary, "tm", "import", corpus, "--memory", args.memory,
          "--source-lang", "ar", "--target-lang", "en", "--data-dir", args.data_dir],
         [args.binary, "terms", "import", terms, "--termbase", args.termbase,
          "--data-dir", args.data_dir],
-        [args.binary, "tm", "import", ARTICLE_UNITS, "--memory", "news",
+        [args.binary, "tm", "import", news, "--memory", "news",
          "--source-lang", "ar", "--target-lang", "en", "--data-dir", args.data_dir],
     ):
         print("+", " ".join(cmd), flush=True)
