@@ -6,8 +6,10 @@
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 use mustalah::text::{segment, tokenize_into, word_keys_auto, Token, TokenKind};
 
-/// Fallback when the shared article is absent (CI without data).
-const ARABIC_PARAGRAPH: &str = "تجمع قمة الذكاء الاصطناعي العالمية في شنغهاي هذا الأسبوع آلاف القادة التقنيين والمسؤولين والمستثمرين الذين يركزون على تعزيز طموحات الصين في مجال الذكاء الاصطناعي. ستكون شركة ديب سيك، الناشئة الصينية التي هزت الأسواق العالمية بنموذجها عالي الأداء ومنخفض التكلفة في وقت سابق من هذا العام، محور النقاش في القمة. وتقول الشركة إنها دربت نموذجها بتكلفة تقارب 6 ملايين دولار فقط، مستخدمة 2000 وحدة معالجة رسومات من نوع Nvidia H800.\n";
+/// Fallback when the shared article is absent (CI without data): our own
+/// paragraph in the same register (the article itself stays outside the
+/// repository).
+const ARABIC_PARAGRAPH: &str = "أعلنت شركة ناشئة في دبي هذا الأسبوع عن نموذج لغوي ضخم مفتوح المصدر يعمل على الحواسيب المحمولة دون اتصال بالسحابة، وقالت إن تدريبه استغرق ثلاثة أسابيع على 512 وحدة معالجة رسومات من نوع H100. ويرى المحللون أن خفض تكلفة الاستدلال سيدفع المطورين إلى بناء تطبيقات جديدة للذكاء الاصطناعي التوليدي، بينما تتنافس شركات الرقائق على توفير معالجات أسرع وأقل استهلاكًا للطاقة لمراكز البيانات.\n";
 
 const ENGLISH_PARAGRAPH: &str = "The World Artificial Intelligence Conference in Shanghai this week draws thousands of tech leaders, officials and investors focused on China's AI ambitions. DeepSeek, the Chinese start-up that rattled global markets with its high-performance, low-cost R1 model earlier this year, is expected to be a focus of discussion. The company says it trained its model for about $6 million using 2,000 Nvidia H800 GPUs, compared with the $80-100 million and 16,000 advanced chips its Western rivals' data-centers need. See https://www.yahoo.com/news for details, e.g. the U.S. export rules, or write to press@deepseek.com.\n";
 
