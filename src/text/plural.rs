@@ -249,6 +249,74 @@ mod tests {
         }
     }
 
+    /// Every data line is `singular<TAB>plural` in Arabic letters, and no
+    /// line is repeated as written (normalized duplicates are caught by
+    /// `lexicon_has_no_duplicates`).
+    #[test]
+    fn data_lines_are_two_arabic_fields() {
+        let mut seen = HashSet::new();
+        for l in LEXICON_TSV.lines() {
+            if l.trim().is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 2, "{l:?}");
+            for w in &f {
+                assert!(
+                    !w.is_empty() && w.chars().all(super::super::normalize::is_arabic_letter),
+                    "{l:?}"
+                );
+            }
+            assert!(seen.insert(l), "line repeated: {l:?}");
+        }
+    }
+
+    /// The lexicon only holds what suffix stripping cannot find: a pair is
+    /// useless (and usually a sound plural listed by mistake) when the
+    /// plural is the singular plus ات/ون/ين, or when both already share a
+    /// light stem, the key `word_keys_ar` gives without the lexicon.
+    #[test]
+    fn no_pair_is_reached_by_suffix_stripping() {
+        let mut bad = Vec::new();
+        for (s, p) in parse_pairs(LEXICON_TSV) {
+            let base = s.strip_suffix('ه').unwrap_or(&s);
+            let sound = ["ات", "ون", "ين"]
+                .iter()
+                .any(|suf| p == format!("{base}{suf}"));
+            if sound || light_stem(&s) == light_stem(&p) {
+                bad.push(format!("{s}/{p}"));
+            }
+        }
+        assert!(bad.is_empty(), "suffix stripping already finds: {bad:?}");
+    }
+
+    /// Normalization drops hamza seats, so a plural أفعال spells the
+    /// verbal noun إفعال (أعداد = إعداد "preparation", أعلام = إعلام
+    /// "media"), and a plural starting ال reads as the article plus a word
+    /// (ألغاز = الغاز "the gas"). The header lists such pairs as left out;
+    /// this keeps them out.
+    #[test]
+    fn false_friends_stay_out() {
+        let pairs: HashSet<(String, String)> = parse_pairs(LEXICON_TSV).into_iter().collect();
+        for (s, p) in [
+            ("عدد", "أعداد"),
+            ("علم", "أعلام"),
+            ("درج", "أدراج"),
+            ("قفل", "أقفال"),
+            ("نفق", "أنفاق"),
+            ("لغز", "ألغاز"),
+            ("ألم", "آلام"),
+            ("خطر", "أخطار"),
+            ("لسان", "ألسنة"),
+            ("شعر", "أشعار"),
+            ("عقدة", "عقد"),
+            ("محفظة", "محافظ"),
+        ] {
+            let key = (normalize(s), normalize(p));
+            assert!(!pairs.contains(&key), "{s}/{p} is a false friend");
+        }
+    }
+
     #[test]
     fn round_trips() {
         for (s, p) in parse_pairs(LEXICON_TSV) {
