@@ -162,8 +162,8 @@ pub fn lexicon_len() -> usize {
 /// and for 38.6 % a candidate is verified as the key of a headword glossed
 /// with the English singular. So about every second firing is a singular
 /// (مقابل, حوار, اعلان, صاروخ…) and would add a false key. On the lexicon's
-/// own plurals it fires on 269 of 580 and finds the right singular for 234
-/// (87 %). Callers that want the recall can add these keys themselves, at
+/// own plurals it fires on 536 of 1,202 and finds the right singular for 461
+/// (86 %). Callers that want the recall can add these keys themselves, at
 /// [`KeyKind::Plural`](super::KeyKind::Plural).
 pub fn pattern_singulars(norm: &str) -> Vec<String> {
     let c: Vec<char> = norm.chars().collect();
@@ -223,7 +223,7 @@ mod tests {
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .count();
         assert_eq!(pairs.len(), raw_lines, "a data line failed to parse");
-        assert!(pairs.len() >= 300, "only {} pairs", pairs.len());
+        assert!(pairs.len() >= 1000, "only {} pairs", pairs.len());
         assert_eq!(lexicon_len(), pairs.len());
     }
 
