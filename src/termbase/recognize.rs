@@ -1178,9 +1178,15 @@ mod tests {
             assert!(has(&hits, surface, id, "inflected"), "{text}: {hits:?}");
         }
         // A plural that spells another word stays out of the lexicon: the
-        // verbal noun إعداد (settings) is not a plural of عدد.
-        let tbs = tb(vec![draft(Some("count"), &["عدد"], &["count"])]);
+        // verbal noun إعداد (settings) is not a plural of عدد, and صناعة
+        // (industry) minus its ة is not the plural of صانع (maker).
+        let tbs = tb(vec![
+            draft(Some("count"), &["عدد"], &["count"]),
+            draft(Some("maker"), &["صانع"], &["maker"]),
+        ]);
         let hits = run(&tbs, "افتح الإعدادات لتغيير اللغة");
+        assert!(hits.is_empty(), "{hits:?}");
+        let hits = run(&tbs, "تنمو صناعة الرقائق بسرعة");
         assert!(hits.is_empty(), "{hits:?}");
     }
 

@@ -162,7 +162,7 @@ pub fn lexicon_len() -> usize {
 /// and for 38.6 % a candidate is verified as the key of a headword glossed
 /// with the English singular. So about every second firing is a singular
 /// (مقابل, حوار, اعلان, صاروخ…) and would add a false key. On the lexicon's
-/// own plurals it fires on 535 of 1,201 and finds the right singular for 460
+/// own plurals it fires on 535 of 1,201 and finds the right singular for 461
 /// (86 %). Callers that want the recall can add these keys themselves, at
 /// [`KeyKind::Plural`](super::KeyKind::Plural).
 pub fn pattern_singulars(norm: &str) -> Vec<String> {
@@ -292,9 +292,10 @@ mod tests {
 
     /// Normalization drops hamza seats, so a plural أفعال spells the
     /// verbal noun إفعال (أعداد = إعداد "preparation", أعلام = إعلام
-    /// "media"), and a plural starting ال reads as the article plus a word
-    /// (ألغاز = الغاز "the gas"). The header lists such pairs as left out;
-    /// this keeps them out.
+    /// "media"), a plural starting ال reads as the article plus a word
+    /// (ألغاز = الغاز "the gas"), and the analyser strips ة/ات before the
+    /// lookup (صناعة → صناع, معاملات → معامل). The header lists such pairs
+    /// as left out; this keeps the notable ones out.
     #[test]
     fn false_friends_stay_out() {
         let pairs: HashSet<(String, String)> = parse_pairs(LEXICON_TSV).into_iter().collect();
@@ -311,6 +312,10 @@ mod tests {
             ("شعر", "أشعار"),
             ("عقدة", "عقد"),
             ("محفظة", "محافظ"),
+            ("صانع", "صناع"),
+            ("مرجع", "مراجع"),
+            ("معمل", "معامل"),
+            ("كتاب", "كتب"),
         ] {
             let key = (normalize(s), normalize(p));
             assert!(!pairs.contains(&key), "{s}/{p} is a false friend");
