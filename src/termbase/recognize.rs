@@ -1128,6 +1128,68 @@ mod tests {
         assert!(has(&hits, "الرقائق", "chip", "inflected"), "{hits:?}");
     }
 
+    /// Broken plurals the term base does not list, under clitics, pronoun
+    /// suffixes and in construct state, found through the lexicon alone.
+    #[test]
+    fn arabic_broken_plurals_with_clitics() {
+        let tbs = tb(vec![
+            draft(Some("menu"), &["قائمة"], &["menu"]),
+            draft(Some("supply-chain"), &["سلسلة إمداد"], &["supply chain"]),
+            draft(Some("semiconductor"), &["شبه موصل"], &["semiconductor"]),
+            draft(Some("channel"), &["قناة"], &["channel"]),
+            draft(Some("foundry"), &["مسبك"], &["foundry"]),
+            draft(Some("pirate"), &["قرصان"], &["hacker", "pirate"]),
+            draft(Some("fiber"), &["ليف بصري"], &["optical fiber"]),
+        ]);
+        for (text, surface, id) in [
+            ("تظهر الخيارات الجديدة وبقوائم التشغيل", "وبقوائم", "menu"),
+            (
+                "تعطلت سلاسل الإمداد العالمية بسبب نقص الرقائق",
+                "سلاسل الإمداد",
+                "supply-chain",
+            ),
+            (
+                "تستثمر الحكومة في صناعة أشباه الموصلات",
+                "أشباه الموصلات",
+                "semiconductor",
+            ),
+            (
+                "أطلقت الشبكة قنواتها الإخبارية على الإنترنت",
+                "قنواتها",
+                "channel",
+            ),
+            (
+                "تعمل مسابك تايوان بكامل طاقتها لتلبية الطلب",
+                "مسابك",
+                "foundry",
+            ),
+            (
+                "اخترق القراصنة خوادم الشركة وسرقوا البيانات",
+                "القراصنة",
+                "pirate",
+            ),
+            (
+                "تمتد الألياف البصرية تحت البحر إلى أوروبا",
+                "الألياف البصرية",
+                "fiber",
+            ),
+        ] {
+            let hits = run(&tbs, text);
+            assert!(has(&hits, surface, id, "inflected"), "{text}: {hits:?}");
+        }
+        // A plural that spells another word stays out of the lexicon: the
+        // verbal noun إعداد (settings) is not a plural of عدد, and صناعة
+        // (industry) minus its ة is not the plural of صانع (maker).
+        let tbs = tb(vec![
+            draft(Some("count"), &["عدد"], &["count"]),
+            draft(Some("maker"), &["صانع"], &["maker"]),
+        ]);
+        let hits = run(&tbs, "افتح الإعدادات لتغيير اللغة");
+        assert!(hits.is_empty(), "{hits:?}");
+        let hits = run(&tbs, "تنمو صناعة الرقائق بسرعة");
+        assert!(hits.is_empty(), "{hits:?}");
+    }
+
     #[test]
     fn arabic_spelling_variants_and_latin_names() {
         let tbs = arabic_tb();

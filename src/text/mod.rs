@@ -32,7 +32,7 @@
 //!   analysis is only a candidate key: recognition is dictionary-guarded,
 //!   and the surface key is always kept (بكين still matches بكين/ببكين).
 //! * **Broken plurals**, three layers: term-base variants (termbase's job);
-//!   the lexicon `plurals.ar.tsv` (≥ 300 true broken plurals, [`plural`]);
+//!   the lexicon `plurals.ar.tsv` (≥ 1,000 true broken plurals, [`plural`]);
 //!   the consonant-pattern fallback [`plural::pattern_singulars`], measured
 //!   and deliberately NOT used in [`word_keys`].
 //! * **English keys** ([`english`]): lowercase, possessive dropped, regular
