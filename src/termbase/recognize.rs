@@ -790,30 +790,38 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     let sets = word_sets();
     // Evidence per sentence: unambiguous hits (by concept), Latin tech
     // tokens, all keys present (for context words and cues).
-    let base_of = |c: &Cand| -> (f32, bool) {
+    // A form's own evidence (a Latin tech name, an ambiguous word) is the
+    // same at each of its occurrences: worked out once per form.
+    let mut form_facts: FastMap<TermRef, (bool, bool)> = FastMap::default();
+    let mut base_of = |c: &Cand| -> (f32, bool) {
         let Some((slot, form)) = ix.form(c.r) else {
             return (0.0, true);
         };
         if form.keys.len() > 1 {
             return (0.95, false);
         }
+        let (form_tech, form_ambiguous) = *form_facts.entry(c.r).or_insert_with(|| {
+            (
+                is_tech_token(&form.text),
+                slot.ambiguous_note
+                    || form
+                        .keys
+                        .first()
+                        .is_some_and(|k| sets.ambiguous.contains(k)),
+            )
+        });
         let u = &us[c.first];
-        if u.tech || is_tech_token(&form.text) {
+        if u.tech || form_tech {
             return (0.9, false);
         }
-        let ambiguous = slot.ambiguous_note
-            || form
-                .keys
-                .first()
-                .is_some_and(|k| sets.ambiguous.contains(k))
-            || u.ambiguous;
-        if ambiguous {
+        if form_ambiguous || u.ambiguous {
             (0.4, true)
         } else {
             (0.85, false)
         }
     };
-    let top_base: Vec<(f32, bool)> = top.iter().map(base_of).collect();
+    let top_base: Vec<(f32, bool)> = top.iter().map(&mut base_of).collect();
+    let nested_base: Vec<(f32, bool)> = nested.iter().map(&mut base_of).collect();
     let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
     let mut strong: Vec<Vec<(u32, Option<&str>, usize)>> = vec![Vec::new(); n_sent];
     let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
@@ -938,15 +946,20 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     for (c, b) in top.iter().zip(&top_base) {
         emit(c, *b, false);
     }
-    for c in &nested {
-        emit(c, base_of(c), true);
+    for (c, b) in nested.iter().zip(&nested_base) {
+        emit(c, *b, true);
     }
-    hits.sort_by(|a, b| {
+    let order = |a: &Hit, b: &Hit| {
         a.char_start
             .cmp(&b.char_start)
             .then(b.char_end.cmp(&a.char_end))
             .then(b.confidence.total_cmp(&a.confidence))
-    });
+    };
+    // Top hits come out in text order; sorting (a copy of every hit) is
+    // only needed when nested hits or confidences put them out of order.
+    if !hits.is_sorted_by(|a, b| order(a, b).is_le()) {
+        hits.sort_by(order);
+    }
     hits
 }
 
