@@ -46,7 +46,7 @@ use super::index::{is_latin, norm_text, Index, IndexedTerm, TermRef};
 use super::model::{same_base_lang, Concept, TermStatus};
 use crate::text::{self, KeyKind, Lang, TokenKind};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Default minimum confidence of a reported hit: an ambiguous single word
 /// alone (0.4) is dropped, one with a single piece of evidence is kept.
@@ -243,6 +243,10 @@ impl Default for RecognizeOptions {
 }
 
 /// One recognized term occurrence.
+///
+/// The entry's texts (id, term, language, translations) are shared by all
+/// hits of the same form in one call: an article names the same terms again
+/// and again, and copying them per hit was most of the recognition time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// Code point offset of the first character of the hit.
@@ -256,13 +260,13 @@ pub struct Hit {
     /// The text as written (whole words, clitics included).
     pub surface: String,
     /// Id of the matched concept.
-    pub concept_id: String,
+    pub concept_id: Arc<str>,
     /// The term (citation form) that matched.
-    pub term: String,
+    pub term: Arc<str>,
     /// The listed variant that matched, when `match_kind` is `Variant`.
-    pub variant: Option<String>,
+    pub variant: Option<Arc<str>>,
     /// Language tag of the matched term.
-    pub lang: String,
+    pub lang: Arc<str>,
     /// How it matched.
     pub match_kind: MatchKind,
     /// Confidence 0–1 that this is the term's technical sense.
@@ -270,7 +274,7 @@ pub struct Hit {
     /// Status of the matched term.
     pub status: TermStatus,
     /// Target-language terms of the concept.
-    pub translations: Vec<Translation>,
+    pub translations: Arc<[Translation]>,
     /// Whether this hit lies inside a longer hit (only with `include_nested`).
     pub nested: bool,
 }
@@ -904,8 +908,17 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         (conf.clamp(0.0, 1.0) * 100.0).round() / 100.0
     };
 
-    // A concept's translations are the same for each of its hits.
-    let mut translated: FastMap<u32, Vec<Translation>> = FastMap::default();
+    // The entry's texts, shared by all hits of a form (see [`Hit`]).
+    struct Shared {
+        concept_id: Arc<str>,
+        term: Arc<str>,
+        variant: Option<Arc<str>>,
+        lang: Arc<str>,
+        status: TermStatus,
+        translations: Arc<[Translation]>,
+    }
+    let mut by_concept: FastMap<u32, (Arc<str>, Arc<[Translation]>)> = FastMap::default();
+    let mut by_form: FastMap<TermRef, Option<Shared>> = FastMap::default();
     let mut hits = Vec::with_capacity(top.len() + nested.len());
     let mut emit = |c: &Cand, base: (f32, bool), is_nested: bool| {
         let Some((slot, form)) = ix.form(c.r) else {
@@ -915,31 +928,46 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         if conf < opts.min_confidence {
             return;
         }
+        let shared = by_form.entry(c.r).or_insert_with(|| {
+            let term = slot
+                .concept
+                .terms
+                .get(&form.lang)
+                .and_then(|l| l.get(form.term_idx))?;
+            let (concept_id, translations) = by_concept
+                .entry(c.r.0)
+                .or_insert_with(|| {
+                    (
+                        Arc::from(slot.concept.id.as_str()),
+                        Arc::from(translations(&slot.concept, &target)),
+                    )
+                })
+                .clone();
+            Some(Shared {
+                concept_id,
+                term: Arc::from(term.text.as_str()),
+                variant: form.variant.map(|_| Arc::from(form.text.as_str())),
+                lang: Arc::from(form.lang.as_str()),
+                status: term.status,
+                translations,
+            })
+        });
+        let Some(shared) = shared else { return };
         let (a, b) = (&us[c.first], &us[c.last]);
-        let term = slot
-            .concept
-            .terms
-            .get(&form.lang)
-            .and_then(|l| l.get(form.term_idx));
-        let Some(term) = term else { return };
-        let translations = translated
-            .entry(c.r.0)
-            .or_insert_with(|| translations(&slot.concept, &target))
-            .clone();
         hits.push(Hit {
             char_start: a.char_start,
             char_end: b.char_end,
             byte_start: a.start,
             byte_end: b.end,
             surface: s.get(a.start..b.end).unwrap_or("").to_string(),
-            concept_id: slot.concept.id.clone(),
-            term: term.text.clone(),
-            variant: form.variant.map(|_| form.text.clone()),
-            lang: form.lang.clone(),
+            concept_id: shared.concept_id.clone(),
+            term: shared.term.clone(),
+            variant: shared.variant.clone(),
+            lang: shared.lang.clone(),
             match_kind: c.kind,
             confidence: conf,
-            status: term.status,
-            translations,
+            status: shared.status,
+            translations: shared.translations.clone(),
             nested: is_nested,
         });
     };
@@ -1028,17 +1056,14 @@ mod tests {
         ]);
         let text = "أطلقت الشركة نموذج لغوي ضخم جديدا";
         let hits = tbs.recognize("t", text, &all()).unwrap();
-        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        let ids: Vec<&str> = hits.iter().map(|h| &*h.concept_id).collect();
         assert_eq!(ids, vec!["llm"]);
         let nested = RecognizeOptions {
             include_nested: true,
             ..all()
         };
         let hits = tbs.recognize("t", text, &nested).unwrap();
-        let ids: Vec<(&str, bool)> = hits
-            .iter()
-            .map(|h| (h.concept_id.as_str(), h.nested))
-            .collect();
+        let ids: Vec<(&str, bool)> = hits.iter().map(|h| (&*h.concept_id, h.nested)).collect();
         assert_eq!(ids, vec![("llm", false), ("model", true)]);
         check_offsets(text, &hits);
     }
@@ -1053,7 +1078,7 @@ mod tests {
         let hits = tbs
             .recognize("t", text, &RecognizeOptions::default())
             .unwrap();
-        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        let ids: Vec<&str> = hits.iter().map(|h| &*h.concept_id).collect();
         assert_eq!(ids, vec!["h800", "gpu"], "{hits:?}");
         assert_eq!(hits[0].surface, "Nvidia H800");
         check_offsets(text, &hits);
@@ -1084,7 +1109,7 @@ mod tests {
                 &RecognizeOptions::default(),
             )
             .unwrap();
-        assert!(hits.iter().any(|h| h.concept_id == "server"), "{hits:?}");
+        assert!(hits.iter().any(|h| &*h.concept_id == "server"), "{hits:?}");
     }
 
     #[test]
@@ -1103,7 +1128,7 @@ mod tests {
             .unwrap();
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].status, TermStatus::Forbidden);
-        assert_eq!(hits[0].term, "ذكاء صنعي");
+        assert_eq!(&*hits[0].term, "ذكاء صنعي");
     }
 
     #[test]
@@ -1155,7 +1180,7 @@ mod tests {
             .map(|h| {
                 (
                     h.surface.clone(),
-                    h.concept_id.clone(),
+                    h.concept_id.to_string(),
                     h.match_kind.as_str(),
                 )
             })
@@ -1252,7 +1277,7 @@ mod tests {
                 .map(|h| {
                     (
                         h.surface.clone(),
-                        h.concept_id.clone(),
+                        h.concept_id.to_string(),
                         h.match_kind.as_str(),
                     )
                 })
