@@ -1132,6 +1132,36 @@ mod tests {
     }
 
     #[test]
+    fn repeated_words_are_matched_by_their_own_context() {
+        // A word's analysis is reused for every occurrence; what follows it
+        // must still decide each time whether a multi-word term starts.
+        let tbs = tb(vec![
+            draft(Some("ai"), &["ذكاء اصطناعي"], &["AI"]),
+            draft(Some("intel"), &["ذكاء"], &["intelligence"]),
+        ]);
+        let text = "الذكاء الاصطناعي مفيد، لكن الذكاء وحده لا يكفي، أما الذكاء الاصطناعي فيتطور";
+        let hits = tbs.recognize("t", text, &all()).unwrap();
+        check_offsets(text, &hits);
+        let got: Vec<(&str, &str)> = hits
+            .iter()
+            .map(|h| (h.surface.as_str(), &*h.concept_id))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("الذكاء الاصطناعي", "ai"),
+                ("الذكاء", "intel"),
+                ("الذكاء الاصطناعي", "ai"),
+            ]
+        );
+        // Both occurrences of the term report the same entry data.
+        assert_eq!(
+            (&hits[0].term, &hits[0].translations, hits[0].match_kind),
+            (&hits[2].term, &hits[2].translations, hits[2].match_kind)
+        );
+    }
+
+    #[test]
     fn punctuation_ends_terms_unless_glued() {
         let tbs = tb(vec![draft(Some("dc"), &[], &["data center"])]);
         let hits = tbs.recognize("t", "new data, center", &all()).unwrap();
