@@ -42,17 +42,17 @@ impl TermRecognizer for TermBaseRecognizer<'_> {
                     start: h.char_start,
                     end: h.char_end,
                     surface: h.surface,
-                    entry_id: h.concept_id,
-                    term: h.term,
+                    entry_id: h.concept_id.to_string(),
+                    term: h.term.to_string(),
                     match_kind: h.match_kind.as_str().to_string(),
                     confidence: h.confidence,
                     status: h.status.as_str().to_string(),
                     translations: h
                         .translations
-                        .into_iter()
+                        .iter()
                         .map(|t| TermTranslation {
-                            text: t.text,
-                            lang: t.lang,
+                            text: t.text.clone(),
+                            lang: t.lang.clone(),
                             status: t.status.as_str().to_string(),
                             variants: Vec::new(),
                         })

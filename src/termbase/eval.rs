@@ -108,7 +108,7 @@ fn evaluate(tbs: &TermBases, file: &str, lang: &str) -> (Score, Score, Score) {
             tbs.recognize("eval", &s.text, &opts)
                 .expect("recognize")
                 .into_iter()
-                .map(|h| h.concept_id)
+                .map(|h| h.concept_id.to_string())
                 .collect()
         };
         let got = run(super::DEFAULT_MIN_CONFIDENCE);

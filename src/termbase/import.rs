@@ -256,7 +256,6 @@ impl TermBases {
         // Pass 2: write in chunks under the term base's write lock.
         let mut reader = open().map_err(Error::Format)?;
         let _w = lock(&tb.write);
-        let mut chunk: Vec<Concept> = Vec::new();
         for item in reader.by_ref() {
             rows += 1;
             if rows % 1000 == 0 {
@@ -270,19 +269,17 @@ impl TermBases {
             if validate_draft(&d).is_err() {
                 continue;
             }
-            if let Some(c) = self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)? {
-                chunk.push(c);
-            }
+            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)?;
             if pending.by_id.len() >= CHUNK {
-                self.write_chunk(&tb, &mut chunk, &mut pending)?;
+                self.write_chunk(&tb, &mut pending)?;
             }
         }
-        self.write_chunk(&tb, &mut chunk, &mut pending)?;
+        self.write_chunk(&tb, &mut pending)?;
         progress(rows);
         Ok(report)
     }
 
-    /// Decides what one draft does; returns the concept to write.
+    /// Decides what one draft does; a concept to write goes to `pending`.
     fn plan(
         &self,
         tb: &TermBase,
@@ -291,7 +288,7 @@ impl TermBases {
         pending: &mut Pending,
         report: &mut ImportReport,
         dry_run: bool,
-    ) -> Result<Option<Concept>> {
+    ) -> Result<()> {
         let existing: Option<Concept> = match &d.id {
             Some(id) => pending
                 .by_id
@@ -333,35 +330,30 @@ impl TermBases {
             };
             let c = concept_from(d, id, Utc::now());
             report.entries_added += 1;
-            pending.put(c.clone());
-            return Ok(Some(c));
+            pending.put(c);
+            return Ok(());
         };
         let new = match opts.on_duplicate {
             OnDuplicate::Skip => {
                 report.entries_unchanged += 1;
-                return Ok(None);
+                return Ok(());
             }
             OnDuplicate::Replace => concept_from(d, old.id.clone(), old.created),
             OnDuplicate::Merge => merge(&old, d),
         };
         if same_content(&old, &new) {
             report.entries_unchanged += 1;
-            return Ok(None);
+            return Ok(());
         }
         let mut new = new;
         new.modified = Utc::now();
         report.entries_updated += 1;
-        pending.put(new.clone());
-        Ok(Some(new))
+        pending.put(new);
+        Ok(())
     }
 
-    fn write_chunk(
-        &self,
-        tb: &TermBase,
-        chunk: &mut Vec<Concept>,
-        pending: &mut Pending,
-    ) -> Result<()> {
-        if chunk.is_empty() {
+    fn write_chunk(&self, tb: &TermBase, pending: &mut Pending) -> Result<()> {
+        if pending.by_id.is_empty() {
             return Ok(());
         }
         // Later versions of the same entry within the chunk supersede
@@ -373,7 +365,6 @@ impl TermBases {
             upserts.push(c);
         }
         pending.by_dup.clear();
-        chunk.clear();
         tb.commit(batch, upserts, vec![])
     }
 }

@@ -18,6 +18,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
+/// Hash maps of the index: keys are hashed on every insert of an import
+/// (trigrams, first keys) and on every lookup, so a fast hasher pays; it is
+/// seeded per process, so crafted terms cannot force collisions.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Points at one indexed form: (slot of the concept, position in the slot's
 /// indexed forms).
 pub(crate) type TermRef = (u32, u32);
@@ -68,10 +73,10 @@ pub(crate) struct Index {
     slots: Vec<Option<Slot>>,
     free: Vec<u32>,
     ids: BTreeMap<String, u32>,
-    first: HashMap<String, Vec<TermRef>>,
+    first: FastMap<String, Vec<TermRef>>,
     norm: BTreeMap<String, Vec<TermRef>>,
-    grams: HashMap<u64, Vec<TermRef>>,
-    dup: HashMap<String, Vec<u32>>,
+    grams: FastMap<u64, Vec<TermRef>>,
+    dup: FastMap<String, Vec<u32>>,
 }
 
 /// The lower-case base subtag of a language tag (`en-US` → `en`).
@@ -409,7 +414,7 @@ impl Index {
     /// sharing the most trigrams with it, best first, at most `max`.
     pub fn fuzzy_candidates(&self, s: &str, max: usize) -> Vec<TermRef> {
         let grams = trigrams(s);
-        let mut counts: HashMap<TermRef, u32> = HashMap::new();
+        let mut counts: FastMap<TermRef, u32> = FastMap::default();
         for g in &grams {
             if let Some(list) = self.grams.get(g) {
                 for r in list {
@@ -488,7 +493,13 @@ impl Index {
         for (i, (t, gs)) in terms.iter().zip(&grams).enumerate() {
             let r = (slot, i as u32);
             if let Some(k) = t.keys.first() {
-                self.first.entry(k.clone()).or_default().push(r);
+                // Most first keys are already there: no key copy then.
+                match self.first.get_mut(k.as_str()) {
+                    Some(list) => list.push(r),
+                    None => {
+                        self.first.insert(k.clone(), vec![r]);
+                    }
+                }
             }
             if t.alternative {
                 continue;
@@ -550,7 +561,7 @@ impl Index {
     }
 }
 
-fn remove_refs<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<TermRef>>, k: &K, slot: u32) {
+fn remove_refs<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Vec<TermRef>>, k: &K, slot: u32) {
     if let Some(list) = map.get_mut(k) {
         list.retain(|r| r.0 != slot);
         if list.is_empty() {

@@ -243,6 +243,10 @@ impl Default for RecognizeOptions {
 }
 
 /// One recognized term occurrence.
+///
+/// The entry's texts (id, term, language, translations) are shared by all
+/// hits of the same form in one call: an article names the same terms again
+/// and again, and copying them per hit was most of the recognition time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// Code point offset of the first character of the hit.
@@ -256,13 +260,13 @@ pub struct Hit {
     /// The text as written (whole words, clitics included).
     pub surface: String,
     /// Id of the matched concept.
-    pub concept_id: String,
+    pub concept_id: Arc<str>,
     /// The term (citation form) that matched.
-    pub term: String,
+    pub term: Arc<str>,
     /// The listed variant that matched, when `match_kind` is `Variant`.
-    pub variant: Option<String>,
+    pub variant: Option<Arc<str>>,
     /// Language tag of the matched term.
-    pub lang: String,
+    pub lang: Arc<str>,
     /// How it matched.
     pub match_kind: MatchKind,
     /// Confidence 0–1 that this is the term's technical sense.
@@ -270,7 +274,7 @@ pub struct Hit {
     /// Status of the matched term.
     pub status: TermStatus,
     /// Target-language terms of the concept.
-    pub translations: Vec<Translation>,
+    pub translations: Arc<[Translation]>,
     /// Whether this hit lies inside a longer hit (only with `include_nested`).
     pub nested: bool,
 }
@@ -367,17 +371,36 @@ fn is_tech_token(w: &str) -> bool {
 /// A running word's key: (key, kind, whether its proclitics end in ال).
 type UnitKey = (String, KeyKind, bool);
 
-/// One word of the text with its keys.
+/// A hash map with a fast hasher for per-call tables keyed by words of the
+/// request (seeded per process, so crafted input cannot force collisions).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// One distinct word of the text: its analysis and the index entries it can
+/// start, computed once per call however often the word occurs (articles
+/// repeat their words heavily; analysis and index probing are the
+/// expensive part).
+struct Word {
+    /// Candidate keys: (key, kind, whether the consumed proclitics end in
+    /// the article ال).
+    keys: Vec<UnitKey>,
+    /// Normalized word.
+    norm: String,
+    /// Single-word matches of this word: the best match kind per concept,
+    /// ordered by (kind, form).
+    singles: Vec<(TermRef, MatchKind, bool)>,
+    /// Multi-word forms whose first key is one of this word's keys, with
+    /// that key's kind and article flag, in key order.
+    starts: Vec<(TermRef, KeyKind, bool)>,
+}
+
+/// One word of the text.
 struct Unit {
     start: usize,
     end: usize,
     char_start: usize,
     char_end: usize,
-    /// Candidate keys: (key, kind, whether the consumed proclitics end in
-    /// the article ال).
-    keys: Arc<Vec<UnitKey>>,
-    /// Normalized word.
-    norm: Arc<str>,
+    /// Position of the word's analysis in the call's distinct words.
+    word: usize,
     /// The word (any of its keys) is in [`AMBIGUOUS_WORDS`].
     ambiguous: bool,
     /// Arabic script and not a preposition (subject to article agreement).
@@ -391,7 +414,7 @@ struct Unit {
 }
 
 /// A verified match before selection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Cand {
     first: usize,
     last: usize,
@@ -422,66 +445,176 @@ fn has_article(norm: &str, prefix_chars: usize) -> bool {
     p.ends_with("ال") || p.ends_with("لل")
 }
 
-fn units(s: &str, lang: Lang) -> Vec<Unit> {
+/// The matching key kind of `key` among a word's keys (the most literal)
+/// and whether that reading has the article.
+fn key_kind(keys: &[UnitKey], key: &str) -> Option<(KeyKind, bool)> {
+    keys.iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, kind, art)| (*kind, *art))
+}
+
+/// The match kind of a verified form on the words `norms` whose text is
+/// `surface`, given the weakest key kind needed; `None` when a listed
+/// variant would only match through a further inflection.
+fn match_kind<'a>(
+    form: &IndexedTerm,
+    surface: &str,
+    mut norms: impl Iterator<Item = &'a str>,
+    n: usize,
+    weakest: KeyKind,
+) -> Option<MatchKind> {
+    let variant = form.variant.is_some();
+    Some(if surface == form.text {
+        if variant {
+            MatchKind::Variant
+        } else {
+            MatchKind::Exact
+        }
+    } else if form.norm.split(' ').eq(&mut norms) || (n == 1 && norm_text(surface) == form.norm) {
+        if variant {
+            MatchKind::Variant
+        } else {
+            MatchKind::Normalized
+        }
+    } else if variant {
+        // A variant is a listed inflected form: only the form itself (with
+        // proclitics) counts, never a further inflection of it (the main
+        // term covers those).
+        if weakest > KeyKind::Clitic {
+            return None;
+        }
+        MatchKind::Variant
+    } else if weakest == KeyKind::Surface {
+        MatchKind::Normalized
+    } else {
+        MatchKind::Inflected
+    })
+}
+
+/// Analyses one distinct word `w` (a token of `kind`): keys, and the index
+/// entries it starts. Single-word matches depend on nothing but the word,
+/// so they are verified here once; `foreign` says whether the word is in
+/// the script foreign to the text.
+fn analyze_word(
+    ix: &Index,
+    w: &str,
+    kind: TokenKind,
+    lang: Lang,
+    text_base: &str,
+    foreign: bool,
+) -> Word {
+    let mut norm = String::with_capacity(w.len());
+    text::push_norm(kind, w, &mut norm);
+    let keys: Vec<UnitKey> = if kind == TokenKind::Number {
+        vec![(norm.clone(), KeyKind::Surface, false)]
+    } else {
+        let wl = super::index::word_lang(w, lang);
+        text::word_keys(w, wl)
+            .into_iter()
+            .map(|k| {
+                let art = wl == Lang::Ar && has_article(&norm, k.prefix_chars);
+                (k.key, k.kind, art)
+            })
+            .collect()
+    };
+    let mut singles: Vec<(TermRef, MatchKind, bool)> = Vec::new();
+    let mut starts = Vec::new();
+    // A word's keys are distinct and a form has one first key, so every
+    // form is reached at most once.
+    for (key, _, _) in &keys {
+        for &r in ix.by_first_key(key) {
+            let Some((_, form)) = ix.form(r) else {
+                continue;
+            };
+            let Some((first_kind, first_art)) = form.keys.first().and_then(|k| key_kind(&keys, k))
+            else {
+                continue;
+            };
+            if form.keys.len() > 1 {
+                starts.push((r, first_kind, first_art));
+                continue;
+            }
+            if form.base != text_base && !foreign {
+                continue;
+            }
+            let fem = |c: char| c == 'ه' || c == 'ة';
+            let gender_shift = !form.norm.ends_with(fem)
+                && norm.ends_with(fem)
+                && form
+                    .keys
+                    .first()
+                    .is_some_and(|k| norm.trim_end_matches(fem).ends_with(k.as_str()));
+            let Some(kind) = match_kind(form, w, std::iter::once(norm.as_str()), 1, first_kind)
+            else {
+                continue;
+            };
+            singles.push((r, kind, gender_shift));
+        }
+    }
+    // One reading per concept: the best match kind, the first found among
+    // equals; then in selection order.
+    let mut best: Vec<(TermRef, MatchKind, bool)> = Vec::with_capacity(singles.len());
+    for c in singles {
+        match best.iter_mut().find(|b| b.0 .0 == c.0 .0) {
+            Some(b) if b.1 <= c.1 => {}
+            Some(b) => *b = c,
+            None => best.push(c),
+        }
+    }
+    best.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Word {
+        keys,
+        norm,
+        singles: best,
+        starts,
+    }
+}
+
+/// The words of `s` with their distinct analyses.
+fn units(ix: &Index, s: &str, lang: Lang, text_base: &str) -> (Vec<Unit>, Vec<Word>) {
     let sentences = text::segment(s);
     let sets = word_sets();
-    // Per distinct word: keys, normalized form, ambiguity (texts repeat
-    // words a lot, and analysis is the expensive part).
-    #[derive(Clone)]
-    struct Info {
-        keys: Arc<Vec<UnitKey>>,
-        norm: Arc<str>,
+    /// Per-word facts that do not depend on the position.
+    #[derive(Clone, Copy)]
+    struct Facts {
+        word: usize,
         ambiguous: bool,
         latin: bool,
         tech: bool,
         function: bool,
     }
-    let mut cache: HashMap<&str, Info> = HashMap::new();
-    let mut out: Vec<Unit> = Vec::new();
+    let mut cache: FastMap<&str, Facts> = FastMap::default();
+    let mut words: Vec<Word> = Vec::new();
+    let mut out: Vec<Unit> = Vec::with_capacity(s.len() / 8);
     let mut sentence = 0usize;
-    for t in text::tokenize(s) {
+    text::for_each_span(s, |t| {
         if !matches!(t.kind, TokenKind::Word | TokenKind::Number) {
-            continue;
+            return;
         }
         let Some(w) = s.get(t.start..t.end) else {
-            continue;
+            return;
         };
-        let keys = match cache.get(w) {
-            Some(k) => k.clone(),
+        let facts = match cache.get(w) {
+            Some(f) => *f,
             None => {
-                let k: Vec<UnitKey> = if t.kind == TokenKind::Number {
-                    vec![(t.norm.clone(), KeyKind::Surface, false)]
-                } else {
-                    let wl = super::index::word_lang(w, lang);
-                    text::word_keys(w, wl)
-                        .into_iter()
-                        .map(|k| {
-                            let art = wl == Lang::Ar && has_article(&t.norm, k.prefix_chars);
-                            (k.key, k.kind, art)
-                        })
-                        .collect()
-                };
-                let ambiguous = k.iter().any(|(key, _, _)| sets.ambiguous.contains(key));
-                let info = Info {
-                    keys: Arc::new(k),
-                    norm: Arc::from(t.norm.as_str()),
-                    ambiguous,
-                    latin: is_latin(w),
+                let latin = is_latin(w);
+                let foreign = if lang == Lang::Ar { latin } else { !latin };
+                let word = analyze_word(ix, w, t.kind, lang, text_base, foreign);
+                let f = Facts {
+                    word: words.len(),
+                    ambiguous: word
+                        .keys
+                        .iter()
+                        .any(|(key, _, _)| sets.ambiguous.contains(key)),
+                    latin,
                     tech: is_tech_token(w),
-                    function: function_words().contains(&t.norm),
+                    function: function_words().contains(&word.norm),
                 };
-                cache.insert(w, info.clone());
-                info
+                words.push(word);
+                cache.insert(w, f);
+                f
             }
         };
-        let Info {
-            keys,
-            norm,
-            ambiguous,
-            latin,
-            tech,
-            function,
-        } = keys;
         // A term continues from the previous word over plain spaces (not a
         // paragraph break) or over punctuation glued to both words
         // (`data-center`, `A.I.`); commas, tags, URLs, symbols end it.
@@ -509,165 +642,108 @@ fn units(s: &str, lang: Lang) -> Vec<Unit> {
             end: t.end,
             char_start: t.char_start,
             char_end: t.char_end,
-            keys,
-            arabic_content: !latin && !function,
-            norm,
-            ambiguous,
+            word: facts.word,
+            arabic_content: !facts.latin && !facts.function,
+            ambiguous: facts.ambiguous,
             joined,
-            foreign: if lang == Lang::Ar { latin } else { !latin },
-            tech,
+            foreign: if lang == Lang::Ar {
+                facts.latin
+            } else {
+                !facts.latin
+            },
+            tech: facts.tech,
             sentence,
         });
-    }
-    out
-}
-
-/// The matching key kind of `key` among a unit's keys (the most literal)
-/// and whether that reading has the article.
-fn key_kind(u: &Unit, key: &str) -> Option<(KeyKind, bool)> {
-    u.keys
-        .iter()
-        .find(|(k, _, _)| k == key)
-        .map(|(_, kind, art)| (*kind, *art))
-}
-
-/// Arabic definiteness agreement: when the first word of a multi-word
-/// match has the article, every later content word must have it too
-/// (الذكاء الاصطناعي, النماذج اللغوية); a definite noun followed by an
-/// indefinite one is not one phrase (تنتج الشركة رقاقة ≠ شركة رقائق).
-fn article_agrees(span: &[Unit], articles: &[bool]) -> bool {
-    match (span.first(), articles.first()) {
-        (Some(u), Some(true)) if u.arabic_content => span
-            .iter()
-            .zip(articles)
-            .skip(1)
-            .all(|(u, a)| *a || !u.arabic_content),
-        _ => true,
-    }
-}
-
-/// Whether a form may be matched by these units: same language as the
-/// text (`text_base` is its lower-case base subtag), or every word in the
-/// script foreign to the text (`GPU` in Arabic text).
-fn lang_ok(form: &IndexedTerm, text_base: &str, us: &[Unit]) -> bool {
-    form.base == text_base || us.iter().all(|u| u.foreign)
-}
-
-fn candidates(ix: &Index, s: &str, us: &[Unit], text_lang: &str) -> Vec<Cand> {
-    let text_base = super::index::base_tag(text_lang);
-    // A unit's keys are distinct and a form has one first key, so every
-    // (position, form) pair is reached at most once: no dedup set needed.
-    let mut out = Vec::new();
-    for i in 0..us.len() {
-        for (key, _, _) in us[i].keys.iter() {
-            for &r in ix.by_first_key(key) {
-                let Some((_, form)) = ix.form(r) else {
-                    continue;
-                };
-                let n = form.keys.len();
-                if n == 0 || i + n > us.len() {
-                    continue;
-                }
-                let span = &us[i..i + n];
-                if span.iter().skip(1).any(|u| !u.joined) {
-                    continue;
-                }
-                let mut weakest = KeyKind::Surface;
-                let mut ok = true;
-                let mut articles = Vec::with_capacity(n);
-                for (u, k) in span.iter().zip(&form.keys) {
-                    match key_kind(u, k) {
-                        Some((kind, art)) => {
-                            weakest = weakest.max(kind);
-                            articles.push(art);
-                        }
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if !ok
-                    || !lang_ok(form, &text_base, span)
-                    || (!form.idafa && !article_agrees(span, &articles))
-                {
-                    continue;
-                }
-                let fem = |c: char| c == 'ه' || c == 'ة';
-                let gender_shift = n == 1
-                    && !form.norm.ends_with(fem)
-                    && span[0].norm.ends_with(fem)
-                    && form
-                        .keys
-                        .first()
-                        .is_some_and(|k| span[0].norm.trim_end_matches(fem).ends_with(k.as_str()));
-                let (b0, b1) = (span[0].start, span[n - 1].end);
-                let surface = s.get(b0..b1).unwrap_or("");
-                let kind = if surface == form.text {
-                    if form.variant.is_some() {
-                        MatchKind::Variant
-                    } else {
-                        MatchKind::Exact
-                    }
-                } else if form.norm.split(' ').eq(span.iter().map(|u| &*u.norm))
-                    || (n == 1 && norm_text(surface) == form.norm)
-                {
-                    if form.variant.is_some() {
-                        MatchKind::Variant
-                    } else {
-                        MatchKind::Normalized
-                    }
-                } else if form.variant.is_some() {
-                    // A variant is a listed inflected form: only the form
-                    // itself (with proclitics) counts, never a further
-                    // inflection of it (the main term covers those).
-                    if weakest > KeyKind::Clitic {
-                        continue;
-                    }
-                    MatchKind::Variant
-                } else if weakest == KeyKind::Surface {
-                    MatchKind::Normalized
-                } else {
-                    MatchKind::Inflected
-                };
-                out.push(Cand {
-                    first: i,
-                    last: i + n - 1,
-                    r,
-                    kind,
-                    gender_shift,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Keeps, per (span, concept), the best match kind.
-fn best_per_concept(cands: Vec<Cand>) -> Vec<Cand> {
-    let mut best: HashMap<(usize, usize, u32), Cand> = HashMap::new();
-    for c in cands {
-        let k = (c.first, c.last, c.r.0);
-        match best.get(&k) {
-            Some(b) if b.kind <= c.kind => {}
-            _ => {
-                best.insert(k, c);
-            }
-        }
-    }
-    let mut v: Vec<Cand> = best.into_values().collect();
-    v.sort_by(|a, b| {
-        a.first
-            .cmp(&b.first)
-            .then(b.last.cmp(&a.last))
-            .then(a.kind.cmp(&b.kind))
-            .then(a.r.cmp(&b.r))
     });
-    v
+    (out, words)
 }
 
-/// Leftmost-longest, non-overlapping selection; returns (top, nested).
-fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
+/// Every verified match, ordered by start, then longest span first, then
+/// match kind and form; one per (span, concept): the best match kind.
+fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str) -> Vec<Cand> {
+    let mut out = Vec::new();
+    let mut multi: Vec<Cand> = Vec::new();
+    for (i, u) in us.iter().enumerate() {
+        let word = &words[u.word];
+        multi.clear();
+        for &(r, first_kind, first_art) in &word.starts {
+            let Some((_, form)) = ix.form(r) else {
+                continue;
+            };
+            let n = form.keys.len();
+            let Some(span) = us.get(i..i + n) else {
+                continue;
+            };
+            if span.iter().skip(1).any(|u| !u.joined) {
+                continue;
+            }
+            // Arabic definiteness agreement: when the first word has the
+            // article, every later content word must have it too
+            // (الذكاء الاصطناعي, النماذج اللغوية); a definite noun followed
+            // by an indefinite one is not one phrase (تنتج الشركة رقاقة ≠
+            // شركة رقائق) — unless the term has an inner article itself.
+            let need_article = !form.idafa && first_art && u.arabic_content;
+            let mut weakest = first_kind;
+            let mut ok = true;
+            for (v, k) in span.iter().zip(&form.keys).skip(1) {
+                match key_kind(&words[v.word].keys, k) {
+                    Some((kind, art)) if art || !need_article || !v.arabic_content => {
+                        weakest = weakest.max(kind);
+                    }
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            // Same language as the text, or every word in the script
+            // foreign to it (`GPU` in Arabic text).
+            if !ok || (form.base != text_base && !span.iter().all(|u| u.foreign)) {
+                continue;
+            }
+            let surface = s.get(u.start..span[n - 1].end).unwrap_or("");
+            let norms = span.iter().map(|v| words[v.word].norm.as_str());
+            let Some(kind) = match_kind(form, surface, norms, n, weakest) else {
+                continue;
+            };
+            multi.push(Cand {
+                first: i,
+                last: i + n - 1,
+                r,
+                kind,
+                gender_shift: false,
+            });
+        }
+        // One per (span, concept): the best kind, the first found among
+        // equals (a stable sort keeps the order found).
+        multi.sort_by(|a, b| {
+            b.last
+                .cmp(&a.last)
+                .then(a.r.0.cmp(&b.r.0))
+                .then(a.kind.cmp(&b.kind))
+        });
+        multi.dedup_by(|b, a| a.last == b.last && a.r.0 == b.r.0);
+        multi.sort_unstable_by(|a, b| {
+            b.last
+                .cmp(&a.last)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.r.cmp(&b.r))
+        });
+        out.extend_from_slice(&multi);
+        out.extend(word.singles.iter().map(|&(r, kind, gender_shift)| Cand {
+            first: i,
+            last: i,
+            r,
+            kind,
+            gender_shift,
+        }));
+    }
+    out
+}
+
+/// Leftmost-longest, non-overlapping selection; returns (top, nested),
+/// nested only when `want_nested`.
+fn select(cands: &[Cand], want_nested: bool) -> (Vec<Cand>, Vec<Cand>) {
     let mut top = Vec::new();
     let mut nested = Vec::new();
     let mut i = 0usize;
@@ -682,18 +758,18 @@ fn select(cands: &[Cand]) -> (Vec<Cand>, Vec<Cand>) {
                 // well (homographs); a weaker reading (a pattern-guessed
                 // plural) is dropped.
                 if cands[j].kind == best {
-                    top.push(cands[j].clone());
+                    top.push(cands[j]);
                 }
-            } else {
-                nested.push(cands[j].clone());
+            } else if want_nested {
+                nested.push(cands[j]);
             }
             j += 1;
         }
         // Skip everything that starts inside the chosen span; only what
         // also ends inside it is nested (the rest overlaps and is dropped).
         while j < cands.len() && cands[j].first <= last {
-            if cands[j].last <= last {
-                nested.push(cands[j].clone());
+            if want_nested && cands[j].last <= last {
+                nested.push(cands[j]);
             }
             j += 1;
         }
@@ -709,56 +785,68 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         .target_lang
         .clone()
         .unwrap_or_else(|| default_target(&text_lang));
-    let us = units(s, Lang::from_tag(&text_lang));
-    let cands = best_per_concept(candidates(ix, s, &us, &text_lang));
-    let (top, nested) = select(&cands);
+    let text_base = super::index::base_tag(&text_lang);
+    let (us, words) = units(ix, s, Lang::from_tag(&text_lang), &text_base);
+    let cands = candidates(ix, s, &us, &words, &text_base);
+    let (top, nested) = select(&cands, opts.include_nested);
+    drop(cands);
 
     let sets = word_sets();
     // Evidence per sentence: unambiguous hits (by concept), Latin tech
     // tokens, all keys present (for context words and cues).
-    let base_of = |c: &Cand| -> (f32, bool) {
+    // A form's own evidence (a Latin tech name, an ambiguous word) is the
+    // same at each of its occurrences: worked out once per form.
+    let mut form_facts: FastMap<TermRef, (bool, bool)> = FastMap::default();
+    let mut base_of = |c: &Cand| -> (f32, bool) {
         let Some((slot, form)) = ix.form(c.r) else {
             return (0.0, true);
         };
         if form.keys.len() > 1 {
             return (0.95, false);
         }
+        let (form_tech, form_ambiguous) = *form_facts.entry(c.r).or_insert_with(|| {
+            (
+                is_tech_token(&form.text),
+                slot.ambiguous_note
+                    || form
+                        .keys
+                        .first()
+                        .is_some_and(|k| sets.ambiguous.contains(k)),
+            )
+        });
         let u = &us[c.first];
-        if u.tech || is_tech_token(&form.text) {
+        if u.tech || form_tech {
             return (0.9, false);
         }
-        let ambiguous = slot.ambiguous_note
-            || form
-                .keys
-                .first()
-                .is_some_and(|k| sets.ambiguous.contains(k))
-            || u.ambiguous;
-        if ambiguous {
+        if form_ambiguous || u.ambiguous {
             (0.4, true)
         } else {
             (0.85, false)
         }
     };
+    let top_base: Vec<(f32, bool)> = top.iter().map(&mut base_of).collect();
+    let nested_base: Vec<(f32, bool)> = nested.iter().map(&mut base_of).collect();
     let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
-    let mut strong: Vec<Vec<(u32, Option<String>, usize)>> = vec![Vec::new(); n_sent];
+    let mut strong: Vec<Vec<(u32, Option<&str>, usize)>> = vec![Vec::new(); n_sent];
     let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
     // Key sets only for sentences holding an ambiguous hit (the evidence
     // is only needed there): every key for context words, literal keys
     // (surface, clitics) for everyday cues so that a stem like لحم from
     // لحماية does not count as "meat".
-    let needs_sets: HashSet<usize> = top
-        .iter()
-        .filter(|c| base_of(c).1)
-        .map(|c| us[c.first].sentence)
-        .collect();
+    let mut needs_sets = vec![false; n_sent];
+    for (c, b) in top.iter().zip(&top_base) {
+        if b.1 {
+            needs_sets[us[c.first].sentence] = true;
+        }
+    }
     let mut keys: Vec<HashSet<&str>> = vec![HashSet::new(); n_sent];
     let mut literal: Vec<HashSet<&str>> = vec![HashSet::new(); n_sent];
     for (i, u) in us.iter().enumerate() {
         if u.tech {
             tech[u.sentence].push(i);
         }
-        if needs_sets.contains(&u.sentence) {
-            for (k, kind, _) in u.keys.iter() {
+        if needs_sets[u.sentence] {
+            for (k, kind, _) in words[u.word].keys.iter() {
                 keys[u.sentence].insert(k.as_str());
                 if *kind <= KeyKind::Clitic {
                     literal[u.sentence].insert(k.as_str());
@@ -766,20 +854,19 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             }
         }
     }
-    for c in &top {
-        if !base_of(c).1 {
+    for (c, b) in top.iter().zip(&top_base) {
+        if !b.1 {
             if let Some((slot, _)) = ix.form(c.r) {
-                strong[us[c.first].sentence].push((c.r.0, slot.concept.domain.clone(), c.first));
+                strong[us[c.first].sentence].push((c.r.0, slot.concept.domain.as_deref(), c.first));
             }
         }
     }
-    let confidence = |c: &Cand| -> f32 {
-        let (base, ambiguous) = base_of(c);
+    let confidence = |c: &Cand, (base, ambiguous): (f32, bool)| -> f32 {
         let mut conf = base;
         if ambiguous {
             let sent = us[c.first].sentence;
             let slot = ix.form(c.r).map(|(s, _)| s);
-            let others: Vec<&(u32, Option<String>, usize)> = strong[sent]
+            let others: Vec<&(u32, Option<&str>, usize)> = strong[sent]
                 .iter()
                 .filter(|(sl, _, pos)| *sl != c.r.0 && (*pos < c.first || *pos > c.last))
                 .collect();
@@ -798,8 +885,8 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                 {
                     conf += 0.3;
                 }
-                if let Some(d) = &slot.concept.domain {
-                    if others.iter().any(|o| o.1.as_ref() == Some(d)) {
+                if let Some(d) = slot.concept.domain.as_deref() {
+                    if others.iter().any(|o| o.1 == Some(d)) {
                         conf += 0.1;
                     }
                 }
@@ -821,53 +908,86 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         (conf.clamp(0.0, 1.0) * 100.0).round() / 100.0
     };
 
-    let mut hits = Vec::new();
-    let mut emit = |c: &Cand, is_nested: bool| {
+    // The entry's texts, shared by all hits of a form (see [`Hit`]).
+    struct Shared {
+        concept_id: Arc<str>,
+        term: Arc<str>,
+        variant: Option<Arc<str>>,
+        lang: Arc<str>,
+        status: TermStatus,
+        translations: Arc<[Translation]>,
+    }
+    let mut by_concept: FastMap<u32, (Arc<str>, Arc<[Translation]>)> = FastMap::default();
+    let mut by_form: FastMap<TermRef, Option<Shared>> = FastMap::default();
+    let mut hits = Vec::with_capacity(top.len() + nested.len());
+    let mut emit = |c: &Cand, base: (f32, bool), is_nested: bool| {
         let Some((slot, form)) = ix.form(c.r) else {
             return;
         };
-        let conf = confidence(c);
+        let conf = confidence(c, base);
         if conf < opts.min_confidence {
             return;
         }
+        let shared = by_form.entry(c.r).or_insert_with(|| {
+            let term = slot
+                .concept
+                .terms
+                .get(&form.lang)
+                .and_then(|l| l.get(form.term_idx))?;
+            let (concept_id, translations) = by_concept
+                .entry(c.r.0)
+                .or_insert_with(|| {
+                    (
+                        Arc::from(slot.concept.id.as_str()),
+                        Arc::from(translations(&slot.concept, &target)),
+                    )
+                })
+                .clone();
+            Some(Shared {
+                concept_id,
+                term: Arc::from(term.text.as_str()),
+                variant: form.variant.map(|_| Arc::from(form.text.as_str())),
+                lang: Arc::from(form.lang.as_str()),
+                status: term.status,
+                translations,
+            })
+        });
+        let Some(shared) = shared else { return };
         let (a, b) = (&us[c.first], &us[c.last]);
-        let term = slot
-            .concept
-            .terms
-            .get(&form.lang)
-            .and_then(|l| l.get(form.term_idx));
-        let Some(term) = term else { return };
         hits.push(Hit {
             char_start: a.char_start,
             char_end: b.char_end,
             byte_start: a.start,
             byte_end: b.end,
             surface: s.get(a.start..b.end).unwrap_or("").to_string(),
-            concept_id: slot.concept.id.clone(),
-            term: term.text.clone(),
-            variant: form.variant.map(|_| form.text.clone()),
-            lang: form.lang.clone(),
+            concept_id: shared.concept_id.clone(),
+            term: shared.term.clone(),
+            variant: shared.variant.clone(),
+            lang: shared.lang.clone(),
             match_kind: c.kind,
             confidence: conf,
-            status: term.status,
-            translations: translations(&slot.concept, &target),
+            status: shared.status,
+            translations: shared.translations.clone(),
             nested: is_nested,
         });
     };
-    for c in &top {
-        emit(c, false);
+    for (c, b) in top.iter().zip(&top_base) {
+        emit(c, *b, false);
     }
-    if opts.include_nested {
-        for c in &nested {
-            emit(c, true);
-        }
+    for (c, b) in nested.iter().zip(&nested_base) {
+        emit(c, *b, true);
     }
-    hits.sort_by(|a, b| {
+    let order = |a: &Hit, b: &Hit| {
         a.char_start
             .cmp(&b.char_start)
             .then(b.char_end.cmp(&a.char_end))
             .then(b.confidence.total_cmp(&a.confidence))
-    });
+    };
+    // Top hits come out in text order; sorting (a copy of every hit) is
+    // only needed when nested hits or confidences put them out of order.
+    if !hits.is_sorted_by(|a, b| order(a, b).is_le()) {
+        hits.sort_by(order);
+    }
     hits
 }
 
@@ -936,17 +1056,14 @@ mod tests {
         ]);
         let text = "أطلقت الشركة نموذج لغوي ضخم جديدا";
         let hits = tbs.recognize("t", text, &all()).unwrap();
-        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        let ids: Vec<&str> = hits.iter().map(|h| &*h.concept_id).collect();
         assert_eq!(ids, vec!["llm"]);
         let nested = RecognizeOptions {
             include_nested: true,
             ..all()
         };
         let hits = tbs.recognize("t", text, &nested).unwrap();
-        let ids: Vec<(&str, bool)> = hits
-            .iter()
-            .map(|h| (h.concept_id.as_str(), h.nested))
-            .collect();
+        let ids: Vec<(&str, bool)> = hits.iter().map(|h| (&*h.concept_id, h.nested)).collect();
         assert_eq!(ids, vec![("llm", false), ("model", true)]);
         check_offsets(text, &hits);
     }
@@ -961,7 +1078,7 @@ mod tests {
         let hits = tbs
             .recognize("t", text, &RecognizeOptions::default())
             .unwrap();
-        let ids: Vec<&str> = hits.iter().map(|h| h.concept_id.as_str()).collect();
+        let ids: Vec<&str> = hits.iter().map(|h| &*h.concept_id).collect();
         assert_eq!(ids, vec!["h800", "gpu"], "{hits:?}");
         assert_eq!(hits[0].surface, "Nvidia H800");
         check_offsets(text, &hits);
@@ -992,7 +1109,7 @@ mod tests {
                 &RecognizeOptions::default(),
             )
             .unwrap();
-        assert!(hits.iter().any(|h| h.concept_id == "server"), "{hits:?}");
+        assert!(hits.iter().any(|h| &*h.concept_id == "server"), "{hits:?}");
     }
 
     #[test]
@@ -1011,7 +1128,37 @@ mod tests {
             .unwrap();
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].status, TermStatus::Forbidden);
-        assert_eq!(hits[0].term, "ذكاء صنعي");
+        assert_eq!(&*hits[0].term, "ذكاء صنعي");
+    }
+
+    #[test]
+    fn repeated_words_are_matched_by_their_own_context() {
+        // A word's analysis is reused for every occurrence; what follows it
+        // must still decide each time whether a multi-word term starts.
+        let tbs = tb(vec![
+            draft(Some("ai"), &["ذكاء اصطناعي"], &["AI"]),
+            draft(Some("intel"), &["ذكاء"], &["intelligence"]),
+        ]);
+        let text = "الذكاء الاصطناعي مفيد، لكن الذكاء وحده لا يكفي، أما الذكاء الاصطناعي فيتطور";
+        let hits = tbs.recognize("t", text, &all()).unwrap();
+        check_offsets(text, &hits);
+        let got: Vec<(&str, &str)> = hits
+            .iter()
+            .map(|h| (h.surface.as_str(), &*h.concept_id))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("الذكاء الاصطناعي", "ai"),
+                ("الذكاء", "intel"),
+                ("الذكاء الاصطناعي", "ai"),
+            ]
+        );
+        // Both occurrences of the term report the same entry data.
+        assert_eq!(
+            (&hits[0].term, &hits[0].translations, hits[0].match_kind),
+            (&hits[2].term, &hits[2].translations, hits[2].match_kind)
+        );
     }
 
     #[test]
@@ -1063,7 +1210,7 @@ mod tests {
             .map(|h| {
                 (
                     h.surface.clone(),
-                    h.concept_id.clone(),
+                    h.concept_id.to_string(),
                     h.match_kind.as_str(),
                 )
             })
@@ -1222,7 +1369,7 @@ mod tests {
                 .map(|h| {
                     (
                         h.surface.clone(),
-                        h.concept_id.clone(),
+                        h.concept_id.to_string(),
                         h.match_kind.as_str(),
                     )
                 })

@@ -63,7 +63,7 @@ pub use english::{compound_key, term_key_en, word_keys_en};
 pub use normalize::{normalize, normalize_into};
 pub use plural::{pattern_singulars, plurals_of, singulars_of};
 pub use segment::{segment, Segment};
-pub use token::{tokenize, tokenize_into, Token, TokenKind};
+pub use token::{for_each_span, push_norm, tokenize, tokenize_into, Span, Token, TokenKind};
 
 /// A language as far as analysis cares: the base subtag of a BCP-47 tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

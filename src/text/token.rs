@@ -92,6 +92,53 @@ pub fn tokenize(s: &str) -> Vec<Token> {
 
 /// Appends the tokens of `s` to `out` (see [`tokenize`]).
 pub fn tokenize_into(s: &str, out: &mut Vec<Token>) {
+    for_each_span(s, |sp| {
+        let mut norm = String::with_capacity(sp.end - sp.start);
+        push_norm(sp.kind, s.get(sp.start..sp.end).unwrap_or(""), &mut norm);
+        out.push(Token {
+            kind: sp.kind,
+            start: sp.start,
+            end: sp.end,
+            char_start: sp.char_start,
+            char_end: sp.char_end,
+            norm,
+        });
+    });
+}
+
+/// A token's position and kind, without its normalized form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Kind of token.
+    pub kind: TokenKind,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Code point offset of the first character.
+    pub char_start: usize,
+    /// Code point offset one past the last character.
+    pub char_end: usize,
+}
+
+/// Appends the normalized form of a token of `kind` whose text is `text`
+/// (what [`Token::norm`] holds).
+pub fn push_norm(kind: TokenKind, text: &str, out: &mut String) {
+    if kind == TokenKind::Number {
+        for ch in text.chars() {
+            if ch != ',' && ch != '٬' {
+                push_folded(ch, out);
+            }
+        }
+    } else {
+        normalize_into(text, out);
+    }
+}
+
+/// Calls `f` with the span of every token of `s`, in order (the tokens of
+/// [`tokenize`]). Normalizing is left to the caller: term recognition
+/// normalizes each distinct word once, not every occurrence.
+pub fn for_each_span(s: &str, mut f: impl FnMut(Span)) {
     let b = s.as_bytes();
     // E-mail scanning re-reads an ASCII word; it can only succeed when an
     // `@` follows within a local part's 64 bytes, so track the next `@`.
@@ -129,23 +176,12 @@ pub fn tokenize_into(s: &str, out: &mut Vec<Token>) {
         } else {
             text.chars().count()
         };
-        let mut norm = String::with_capacity(text.len());
-        if kind == TokenKind::Number {
-            for ch in text.chars() {
-                if ch != ',' && ch != '٬' {
-                    push_folded(ch, &mut norm);
-                }
-            }
-        } else {
-            normalize_into(text, &mut norm);
-        }
-        out.push(Token {
+        f(Span {
             kind,
             start: i,
             end,
             char_start: ci,
             char_end: ci + nchars,
-            norm,
         });
         i = end;
         ci += nchars;
