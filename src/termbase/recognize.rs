@@ -982,6 +982,9 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             .cmp(&b.char_start)
             .then(b.char_end.cmp(&a.char_end))
             .then(b.confidence.total_cmp(&a.confidence))
+            // Homographs on one span: by concept id, so the answer does not
+            // depend on the order entries were imported in.
+            .then_with(|| a.concept_id.cmp(&b.concept_id))
     };
     // Top hits come out in text order; sorting (a copy of every hit) is
     // only needed when nested hits or confidences put them out of order.
