@@ -9,6 +9,9 @@
 //! `../shared/data/tm/software-ui.en-ar.tsv.gz`, else a synthetic corpus.
 //! Queries: `MEMORY_BENCH_QUERIES_EN` / `_AR` (`query<TAB>…` TSV), else
 //! held-back rows (after the corpus rows) with one word dropped.
+//! `MEMORY_BENCH_SLOWEST=n` prints the n slowest queries of the indexed run.
+//! `MEMORY_BENCH_DATA=dir` keeps the data dir there; when it already holds
+//! the imported memory, the import is skipped (restart and search only).
 
 use criterion::Criterion;
 use mustalah::formats::{tmx::TmxWriter, Format};
@@ -144,6 +147,7 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
     let mut lat = Vec::with_capacity(qs.len());
     let start = Instant::now();
     let mut hits = 0usize;
+    let mut each = Vec::with_capacity(qs.len());
     for (q, lang) in qs {
         let t = Instant::now();
         hits += usize::from(
@@ -152,8 +156,17 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
                 .unwrap_or(false),
         );
         lat.push(t.elapsed());
+        each.push((t.elapsed(), q, lang));
     }
     let total = start.elapsed().as_secs_f64();
+    let slowest: usize = std::env::var("MEMORY_BENCH_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    each.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (d, q, lang) in each.iter().take(slowest) {
+        println!("  slow: {:.2} ms [{lang}] {q:?}", d.as_secs_f64() * 1000.0);
+    }
     lat.sort();
     println!(
         "{label}: {} queries, {:.0} q/s (1 thread), p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, with matches {hits}",
@@ -219,7 +232,10 @@ fn main() {
     // Import through TMX.
     let tmp = tempfile::tempdir().expect("tempdir");
     let tmx = tmp.path().join("corpus.tmx");
-    {
+    let kept = std::env::var_os("MEMORY_BENCH_DATA").map(std::path::PathBuf::from);
+    let data_dir = kept.clone().unwrap_or_else(|| tmp.path().join("data"));
+    let imported = kept.is_some() && data_dir.join("conf").exists();
+    if !imported {
         let f = std::io::BufWriter::new(std::fs::File::create(&tmx).expect("create tmx"));
         let mut w = TmxWriter::new(f, "en", "bench").expect("tmx writer");
         let now = chrono::Utc::now();
@@ -245,9 +261,8 @@ fn main() {
         w.finish().expect("finish tmx");
     }
     drop(rows);
-    let data_dir = tmp.path().join("data");
     let rss0 = rss_mb();
-    {
+    if !imported {
         let store = Store::open(&data_dir).expect("store");
         let m = Memories::open(&store).expect("memories");
         m.create("tm", "en", "ar", None).expect("create");

@@ -32,6 +32,16 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
             continue;
         };
         let mut batch = Batch::new();
+        // Snapshots are only written with no journal open, so none should
+        // hold these units; if one does, it is dropped (the next open reads
+        // every unit) rather than trusted.
+        let snap_bound = tree
+            .get(super::index::SNAP_KEY)?
+            .and_then(|h| super::index::decode_snap_header(&h))
+            .map_or(0, |h| h.0);
+        if j.first_id < snap_bound {
+            batch.remove(super::index::SNAP_KEY);
+        }
         for r in tree.scan_prefix_from(b"u/", &key_u64(b"u/", j.first_id)) {
             let (uk, _) = r?;
             if let Some(id) = crate::store::u64_suffix(&uk) {
@@ -47,7 +57,7 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
 }
 
 use super::model::{ImportReport, TranslationUnit, UnitDraft};
-use super::{poisoned, prepare_draft, write_units, Error, Memories, Memory, Result};
+use super::{poisoned, prepare_draft, write_units, BatchKind, Error, Memories, Memory, Result};
 use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::{BufRead, Write};
@@ -254,7 +264,12 @@ fn write_pass(
             }
         }
         let n = chunk.len() as u64;
-        let r = write_units(m, chunk, now, if ended { Some(jkey) } else { None })?;
+        let kind = if ended {
+            BatchKind::ImportEnd(jkey)
+        } else {
+            BatchKind::ImportPart
+        };
+        let r = write_units(m, chunk, now, kind)?;
         added += r.added;
         updated += r.updated;
         done += n;
@@ -451,7 +466,7 @@ mod tests {
                     draft("والملف", "and the file"),
                 ],
                 chrono::Utc::now(),
-                None,
+                BatchKind::ImportPart,
             )
             .unwrap();
             assert_eq!(m.get_meta("tm").unwrap().units, 3);

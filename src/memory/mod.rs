@@ -4,10 +4,13 @@
 //! * `meta` → [`model::MemoryMeta`] (JSON, includes the next unit id);
 //! * `u/<id be>` → [`model::TranslationUnit`] (JSON);
 //! * `t/<id be>`, `d/<u32 be>` → the search index (see [`index`]);
+//! * `snap`, `s/<u32 be>`, `c/<id be>` → the index snapshot and its change
+//!   log (see [`index`]);
 //! * `import/<import id be>` → an import journal entry (see [`io`]).
 //!
 //! Every change to a unit and its index entries is one atomic batch. The
-//! in-memory index is rebuilt from `t/` and `d/` at open (no re-tokenizing).
+//! in-memory index is loaded at open from the snapshot plus the `t/` and
+//! `d/` keys written since (no re-tokenizing).
 //!
 //! Dedup: adding a unit whose source, target (Unicode NFC) and context equal
 //! an existing unit's refreshes that unit's `modified` instead of storing a
@@ -266,7 +269,7 @@ impl Memories {
             .into_iter()
             .map(|d| prepare_draft(&meta, d))
             .collect::<Result<Vec<_>>>()?;
-        write_units(&m, drafts, Utc::now(), None)
+        write_units(&m, drafts, Utc::now(), BatchKind::Request)
     }
 
     /// One unit.
@@ -301,7 +304,7 @@ impl Memories {
         let mut meta = meta;
         meta.modified = now;
         batch.insert_json(b"meta", &meta)?;
-        commit(&m, &mut idx, batch, meta)?;
+        commit(&m, &mut idx, batch, meta, Snapshot::IfDue)?;
         Ok(unit)
     }
 
@@ -323,7 +326,8 @@ impl Memories {
         batch.remove(&key_u64(b"t/", id));
         batch.insert_json(b"meta", &meta)?;
         idx.kill(ord);
-        commit(&m, &mut idx, batch, meta)
+        idx.log_change(id, &mut batch);
+        commit(&m, &mut idx, batch, meta, Snapshot::IfDue)
     }
 
     /// The store (flushing).
@@ -413,14 +417,37 @@ fn stage_tokenized(
         &encode_blob(hash, modified, &src, &tgt),
     );
     idx.push(unit.id, hash, modified, &src, &tgt);
+    idx.log_change(unit.id, batch);
     Ok(())
 }
 
-/// Adds the new dictionary entries, applies the batch and publishes the new
-/// meta; on a storage error the in-memory index is reloaded from the tree.
-fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Result<()> {
+/// Whether a commit writes a fresh index snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Snapshot {
+    /// Never (a batch inside an import: its journal is still open).
+    Never,
+    /// When enough changed since the last one.
+    IfDue,
+    /// Always (an import's last batch).
+    Always,
+}
+
+/// Adds the new dictionary entries (and a snapshot when asked), applies the
+/// batch and publishes the new meta; on a storage error the in-memory index
+/// is reloaded from the tree.
+fn commit(
+    m: &Memory,
+    idx: &mut Index,
+    mut batch: Batch,
+    meta: MemoryMeta,
+    snapshot: Snapshot,
+) -> Result<()> {
     for (k, v) in idx.dict.take_new() {
         batch.insert(&k, &v);
+    }
+    if snapshot == Snapshot::Always || (snapshot == Snapshot::IfDue && idx.snapshot_due()) {
+        // Every id below next_id is in the index at this point.
+        idx.stage_snapshot(meta.next_id, &mut batch);
     }
     match m.tree.apply(batch) {
         Ok(()) => {
@@ -434,13 +461,23 @@ fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Re
     }
 }
 
+/// What a [`write_units`] batch is part of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BatchKind<'a> {
+    /// A request of its own.
+    Request,
+    /// A batch of an import that continues.
+    ImportPart,
+    /// An import's last batch, which removes this journal key.
+    ImportEnd(&'a [u8]),
+}
+
 /// Writes prepared drafts as one batch. The caller holds `m.writer`.
-/// `end_journal`: the import journal key removed in the same batch.
 pub(crate) fn write_units(
     m: &Memory,
     drafts: Vec<UnitDraft>,
     now: DateTime<Utc>,
-    end_journal: Option<&[u8]>,
+    kind: BatchKind<'_>,
 ) -> Result<AddReport> {
     // Tokenizing is the costly part of a write and needs no lock: do it on
     // all cores first.
@@ -480,6 +517,7 @@ pub(crate) fn write_units(
             if let Some(rec) = idx.units.get_mut(ord as usize) {
                 rec.modified = ms;
             }
+            idx.log_change(u.id, &mut batch);
             report.ids.push(u.id);
             report.updated += 1;
             pending.insert(u.id, u);
@@ -498,30 +536,97 @@ pub(crate) fn write_units(
     }
     meta.modified = now;
     batch.insert_json(b"meta", &meta)?;
-    if let Some(k) = end_journal {
-        batch.remove(k);
-    }
-    commit(m, &mut idx, batch, meta)?;
+    let snapshot = match kind {
+        BatchKind::Request => Snapshot::IfDue,
+        BatchKind::ImportPart => Snapshot::Never,
+        BatchKind::ImportEnd(k) => {
+            batch.remove(k);
+            Snapshot::Always
+        }
+    };
+    commit(m, &mut idx, batch, meta, snapshot)?;
     Ok(report)
 }
 
-/// Reads the persistent index of a memory into memory.
+/// Reads the stored snapshot into `idx` and returns the ids changed since;
+/// `Ok(None)` when there is none or it does not decode (`idx` is then left
+/// empty).
+fn load_snapshot(tree: &Tree, idx: &mut Index) -> crate::store::Result<Option<Vec<u64>>> {
+    let Some(h) = tree.get(index::SNAP_KEY)? else {
+        return Ok(None);
+    };
+    let Some((bound, chunks, len)) = index::decode_snap_header(&h) else {
+        tracing::warn!("index snapshot header unreadable; reading every unit");
+        return Ok(None);
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 32));
+    for i in 0..chunks {
+        match tree.get(&index::snap_chunk_key(i))? {
+            Some(c) => bytes.extend_from_slice(&c),
+            None => break,
+        }
+    }
+    if bytes.len() as u64 != len || idx.load_snapshot(&bytes, bound).is_none() {
+        tracing::warn!("index snapshot incomplete; reading every unit");
+        *idx = Index::default();
+        // Stale chunks are then overwritten or removed by the next snapshot.
+        idx.set_snapshot_state(chunks, []);
+        return Ok(None);
+    }
+    let mut log = Vec::new();
+    for r in tree.scan_prefix(index::SNAP_LOG_PREFIX) {
+        if let Some(id) = crate::store::u64_suffix(&r?.0) {
+            log.push(id);
+        }
+    }
+    idx.set_snapshot_state(chunks, log.iter().copied());
+    Ok(Some(log))
+}
+
+/// Reads the persistent index of a memory into memory: the snapshot, then
+/// the dictionary entries and unit blobs written since (see [`index`]).
 pub(crate) fn load_index(tree: &Tree) -> crate::store::Result<Index> {
+    load_index_from(tree, true)
+}
+
+fn load_index_from(tree: &Tree, use_snapshot: bool) -> crate::store::Result<Index> {
     let mut idx = Index::default();
-    for r in tree.scan_prefix(b"d/") {
+    let changed = if use_snapshot {
+        load_snapshot(tree, &mut idx)?
+    } else {
+        None
+    };
+    let dict_from = u32::try_from(idx.dict.len()).unwrap_or(u32::MAX);
+    for r in tree.scan_prefix_from(
+        b"d/",
+        &[b"d/".as_slice(), &dict_from.to_be_bytes()].concat(),
+    ) {
         let (k, v) = r?;
         idx.dict.load_entry(&k, &v);
     }
     let (mut src, mut tgt) = (Vec::new(), Vec::new());
-    for r in tree.scan_prefix(b"t/") {
+    let mut push = |idx: &mut Index, id: u64, v: &[u8]| {
+        if let Some((hash, modified)) = index::decode_blob_into(v, &mut src, &mut tgt) {
+            idx.push(id, hash, modified, &src, &tgt);
+        }
+    };
+    if let Some(changed) = changed {
+        // Units the snapshot holds that changed since: drop the snapshot's
+        // copy, read the current blob if the unit still exists.
+        for id in changed {
+            if let Some(ord) = idx.by_id.get(&id).copied() {
+                idx.kill(ord);
+            }
+            if let Some(v) = tree.get(&key_u64(b"t/", id))? {
+                push(&mut idx, id, &v);
+            }
+        }
+    }
+    for r in tree.scan_prefix_from(b"t/", &key_u64(b"t/", idx.snap_bound)) {
         let (k, v) = r?;
-        let (Some(id), Some((hash, modified))) = (
-            crate::store::u64_suffix(&k),
-            index::decode_blob_into(&v, &mut src, &mut tgt),
-        ) else {
-            continue;
-        };
-        idx.push(id, hash, modified, &src, &tgt);
+        if let Some(id) = crate::store::u64_suffix(&k) {
+            push(&mut idx, id, &v);
+        }
     }
     Ok(idx)
 }
@@ -636,6 +741,121 @@ pub(crate) mod tests {
                 ..
             })
         ));
+    }
+
+    type LiveUnit = (u64, i64, u64, Vec<u32>, Vec<u32>);
+    /// Live units, (stem key, unit id) postings per side, dictionary size.
+    type LiveView = (Vec<LiveUnit>, Vec<Vec<(u32, u64)>>, usize);
+
+    /// The live content of an index, independent of ordinals.
+    fn live_view(idx: &Index) -> LiveView {
+        let mut units: Vec<LiveUnit> = idx
+            .by_id
+            .iter()
+            .map(|(&id, &ord)| {
+                let u = &idx.units[ord as usize];
+                assert!(u.alive);
+                let (s, t) = (idx.side_ids(ord, 0), idx.side_ids(ord, 1));
+                (id, u.modified, u.hash, s.to_vec(), t.to_vec())
+            })
+            .collect();
+        units.sort();
+        assert_eq!(units.len() as u64, idx.alive);
+        let postings = idx
+            .sides
+            .iter()
+            .map(|side| {
+                let mut v: Vec<(u32, u64)> = Vec::new();
+                for (ck, ords) in side.postings.iter().enumerate() {
+                    for &o in ords {
+                        let u = &idx.units[o as usize];
+                        if u.alive {
+                            v.push((ck as u32, u.id));
+                        }
+                    }
+                }
+                v.sort();
+                v
+            })
+            .collect();
+        (units, postings, idx.dict.len())
+    }
+
+    #[test]
+    fn snapshot_plus_changes_equals_reading_every_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<(String, String)> = (0..300)
+            .map(|i| {
+                (
+                    format!("Save file number {} in folder {}", i, i % 7),
+                    format!("احفظ الملف رقم {} في المجلد {}", i, i % 7),
+                )
+            })
+            .collect();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let m = Memories::open(&store).unwrap();
+            m.create("tm", "en", "ar", None).unwrap();
+            let mem = m.memory("tm").unwrap();
+            let _w = mem.writer.lock().unwrap();
+            let drafts = texts.iter().map(|(s, t)| draft(s, t)).collect();
+            // An import's last batch: writes the snapshot.
+            write_units(&mem, drafts, Utc::now(), BatchKind::ImportEnd(b"import/x")).unwrap();
+            assert!(mem.tree.get(index::SNAP_KEY).unwrap().is_some());
+            drop(_w);
+            // Changes after it: a refresh, new units, a replacement and
+            // deletions on both sides of the bound.
+            let r = m
+                .add_units(
+                    "tm",
+                    vec![
+                        draft(&texts[5].0, &texts[5].1),
+                        draft("Open the new window", "افتح النافذة الجديدة"),
+                        draft("Close the window", "أغلق النافذة"),
+                    ],
+                )
+                .unwrap();
+            assert_eq!((r.added, r.updated), (2, 1));
+            m.put_unit("tm", 10, draft("Print the page", "اطبع الصفحة"))
+                .unwrap();
+            m.delete_unit("tm", 20).unwrap();
+            m.delete_unit("tm", r.ids[2]).unwrap();
+            m.put_unit(
+                "tm",
+                r.ids[1],
+                draft("Open the old window", "افتح النافذة القديمة"),
+            )
+            .unwrap();
+            let logged = mem.tree.count_prefix(index::SNAP_LOG_PREFIX).unwrap();
+            assert_eq!(logged, 3, "ids 6, 10 and 20 changed after the snapshot");
+            store.flush_blocking().unwrap();
+        }
+        let store = reopen(dir.path());
+        let m = Memories::open(&store).unwrap();
+        let mem = m.memory("tm").unwrap();
+        let full = load_index_from(&mem.tree, false).unwrap();
+        let fast = mem.index.read().unwrap();
+        assert_eq!(fast.snap_bound, 301);
+        assert_eq!(live_view(&fast), live_view(&full));
+        assert_eq!(fast.alive, 300);
+        drop(fast);
+        let q = model::SearchQuery {
+            text: "Print the page".into(),
+            source_lang: None,
+            target_lang: None,
+            min_score: 90,
+            limit: 5,
+            context: None,
+        };
+        assert_eq!(m.search("tm", &q).unwrap()[0].id, 10);
+
+        // A damaged snapshot is ignored: everything is read from the keys.
+        mem.tree
+            .insert(&index::snap_chunk_key(0), b"\x01\x02")
+            .unwrap();
+        let again = load_index(&mem.tree).unwrap();
+        assert_eq!(again.snap_bound, 0);
+        assert_eq!(live_view(&again), live_view(&full));
     }
 
     #[test]
