@@ -217,6 +217,14 @@ pub struct Index {
     /// Units by ordinal.
     pub units: Vec<UnitRec>,
     arena: Vec<u32>,
+    /// Parallel to `arena`: each token's stem key with its weight packed in
+    /// (see [`pack_key`]). Candidate checks read a unit's keys for every
+    /// candidate; looking each id up in the dictionary was a cache miss per
+    /// token and most of a slow query's time at a million units.
+    keys: Vec<u32>,
+    /// Weighted lengths by ordinal, `[0, 0]` once dead: the candidate loop's
+    /// first check reads 4 bytes per unit instead of a whole record.
+    pub short_lens: Vec<[u16; 2]>,
     /// Source side (0) and target side (1).
     pub sides: [SideIndex; 2],
     /// Unit id → ordinal of the live record.
@@ -299,6 +307,28 @@ impl<'a> Reader<'a> {
     }
 }
 
+const PUNCT_BIT: u32 = 1 << 31;
+
+/// A stem key with its token's weight (the top bit set for weight 1).
+/// Dictionary ids stay below 2³¹: each takes far more than 8 bytes of RAM.
+pub fn pack_key(ckey: u32, w: u8) -> u32 {
+    (ckey & !PUNCT_BIT) | if w == 1 { PUNCT_BIT } else { 0 }
+}
+
+/// The stem key of a packed key.
+pub fn key_ckey(k: u32) -> u32 {
+    k & !PUNCT_BIT
+}
+
+/// The weight of a packed key.
+pub fn key_weight(k: u32) -> u8 {
+    if k & PUNCT_BIT == 0 {
+        2
+    } else {
+        1
+    }
+}
+
 /// Encodes a unit blob.
 pub fn encode_blob(hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> Vec<u8> {
     let mut v = Vec::with_capacity(20 + 4 * (src.len() + tgt.len()));
@@ -362,12 +392,30 @@ impl Index {
         self.arena.get(a..b).unwrap_or(&[])
     }
 
+    /// Packed stem keys ([`pack_key`]) of side `side` of ordinal `ord`.
+    pub fn side_keys(&self, ord: u32, side: usize) -> &[u32] {
+        let Some(u) = self.units.get(ord as usize) else {
+            return &[];
+        };
+        let (a, b) = if side == 0 {
+            (u.off, u.off + u.ns as usize)
+        } else {
+            (u.off + u.ns as usize, u.off + u.ns as usize + u.nt as usize)
+        };
+        self.keys.get(a..b).unwrap_or(&[])
+    }
+
     /// Scorer view of a stored side.
     pub fn side_toks(&self, ord: u32, side: usize, out: &mut Vec<Tok>) {
         out.clear();
-        for &id in self.side_ids(ord, side) {
-            let (ckey, w) = self.dict.entry(id);
-            out.push(Tok { id, ckey, w });
+        let ids = self.side_ids(ord, side);
+        let keys = self.side_keys(ord, side);
+        for (&id, &k) in ids.iter().zip(keys) {
+            out.push(Tok {
+                id,
+                ckey: key_ckey(k),
+                w: key_weight(k),
+            });
         }
     }
 
@@ -386,6 +434,7 @@ impl Index {
         for (side, ids) in [src, tgt].into_iter().enumerate() {
             for &tid in ids {
                 let (ckey, w) = self.dict.entry(tid);
+                self.keys.push(pack_key(ckey, w));
                 lens[side] += u32::from(w);
                 let p = &mut self.sides[side].postings;
                 let ck = ckey as usize;
@@ -400,6 +449,8 @@ impl Index {
                 .or_default()
                 .push(ord);
         }
+        let short = |l: u32| u16::try_from(l).unwrap_or(u16::MAX);
+        self.short_lens.push([short(lens[0]), short(lens[1])]);
         self.units.push(UnitRec {
             id,
             modified,
@@ -429,6 +480,9 @@ impl Index {
         if let Some(u) = self.units.get_mut(ord as usize) {
             if u.alive {
                 u.alive = false;
+                if let Some(l) = self.short_lens.get_mut(ord as usize) {
+                    *l = [0, 0];
+                }
                 self.alive = self.alive.saturating_sub(1);
                 if self.by_id.get(&u.id) == Some(&ord) {
                     self.by_id.remove(&u.id);
