@@ -143,12 +143,29 @@ fn query(text: &str, lang: &str) -> SearchQuery {
     }
 }
 
+/// CPU time of the calling thread: per-query figures that other processes
+/// on a busy machine do not inflate.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
     let mut lat = Vec::with_capacity(qs.len());
     let start = Instant::now();
     let mut hits = 0usize;
     let mut each = Vec::with_capacity(qs.len());
+    let mut cpu = Vec::with_capacity(qs.len());
     for (q, lang) in qs {
+        let c = thread_cpu();
         let t = Instant::now();
         hits += usize::from(
             m.search("tm", &query(q, lang))
@@ -156,6 +173,7 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
                 .unwrap_or(false),
         );
         lat.push(t.elapsed());
+        cpu.push(thread_cpu().saturating_sub(c));
         each.push((t.elapsed(), q, lang));
     }
     let total = start.elapsed().as_secs_f64();
@@ -168,6 +186,13 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
         println!("  slow: {:.2} ms [{lang}] {q:?}", d.as_secs_f64() * 1000.0);
     }
     lat.sort();
+    cpu.sort();
+    println!(
+        "{label}: CPU time per query p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&cpu, 0.5),
+        percentile(&cpu, 0.99),
+        percentile(&cpu, 1.0)
+    );
     println!(
         "{label}: {} queries, {:.0} q/s (1 thread), p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, with matches {hits}",
         qs.len(),
