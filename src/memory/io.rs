@@ -244,40 +244,68 @@ fn write_pass(
     jkey: &[u8],
     progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64)> {
-    let mut it = open_drafts(path, format, &meta.source_lang, &meta.target_lang)?;
-    let (mut added, mut updated, mut done) = (0u64, 0u64, 0u64);
-    let now = chrono::Utc::now();
-    loop {
-        let mut chunk = Vec::with_capacity(IMPORT_BATCH);
-        let mut ended = false;
-        while chunk.len() < IMPORT_BATCH {
-            match it.next() {
-                None => {
-                    ended = true;
-                    break;
+    // The file is parsed on a thread of its own, a batch ahead of the
+    // writes: the reader is sequential and was a sixth of a large import.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<UnitDraft>, bool)>>(1);
+        scope.spawn(move || {
+            let mut it = match open_drafts(path, format, &meta.source_lang, &meta.target_lang) {
+                Ok(it) => it,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
                 }
-                Some(item) => {
-                    if let Ok(d) = checked(meta, item)? {
-                        chunk.push(d);
+            };
+            loop {
+                let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+                let mut ended = false;
+                while chunk.len() < IMPORT_BATCH {
+                    let Some(item) = it.next() else {
+                        ended = true;
+                        break;
+                    };
+                    match checked(meta, item) {
+                        Ok(Ok(d)) => chunk.push(d),
+                        Ok(Err(_)) => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
                     }
                 }
+                // A failed send means the writer stopped (its error is
+                // reported there).
+                if tx.send(Ok((chunk, ended))).is_err() || ended {
+                    return;
+                }
+            }
+        });
+        let (mut added, mut updated, mut done) = (0u64, 0u64, 0u64);
+        let now = chrono::Utc::now();
+        // Returning drops `rx`, which unblocks the reader before the scope
+        // joins it.
+        for msg in rx.iter() {
+            let (chunk, ended) = msg?;
+            let n = chunk.len() as u64;
+            let kind = if ended {
+                BatchKind::ImportEnd(jkey)
+            } else {
+                BatchKind::ImportPart
+            };
+            let r = write_units(m, chunk, now, kind)?;
+            added += r.added;
+            updated += r.updated;
+            done += n;
+            progress(done);
+            if ended {
+                return Ok((added, updated));
             }
         }
-        let n = chunk.len() as u64;
-        let kind = if ended {
-            BatchKind::ImportEnd(jkey)
-        } else {
-            BatchKind::ImportPart
-        };
-        let r = write_units(m, chunk, now, kind)?;
-        added += r.added;
-        updated += r.updated;
-        done += n;
-        progress(done);
-        if ended {
-            return Ok((added, updated));
-        }
-    }
+        Err(Error::Format(FormatError::fatal(
+            "read_failed",
+            "the import file's reader stopped before the end",
+        )))
+    })
 }
 
 #[cfg(test)]

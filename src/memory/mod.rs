@@ -396,29 +396,31 @@ fn unit_from_draft(
 /// Tokenizes and indexes `unit` in memory and queues its keys in `batch`.
 fn stage_new_unit(idx: &mut Index, batch: &mut Batch, unit: &TranslationUnit) -> Result<()> {
     let toks = (score::tokens(&unit.source), score::tokens(&unit.target));
-    stage_tokenized(idx, batch, unit, toks)
+    let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
+    batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
+    stage_index(idx, batch, unit, hash, toks);
+    Ok(())
 }
 
-/// [`stage_new_unit`] with the tokens already computed (imports tokenize in
-/// parallel before taking the index lock).
-fn stage_tokenized(
+/// Indexes `unit` (tokens and dedup hash already computed: imports do that
+/// in parallel before taking the index lock) and queues its `t/` blob; the
+/// caller queues the unit itself.
+fn stage_index(
     idx: &mut Index,
     batch: &mut Batch,
     unit: &TranslationUnit,
+    hash: u64,
     toks: (Vec<crate::text::Token>, Vec<crate::text::Token>),
-) -> Result<()> {
-    let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
+) {
     let src: Vec<u32> = toks.0.iter().map(|t| idx.dict.intern(t).id).collect();
     let tgt: Vec<u32> = toks.1.iter().map(|t| idx.dict.intern(t).id).collect();
     let modified = micros(unit.modified);
-    batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
     batch.insert(
         &key_u64(b"t/", unit.id),
         &encode_blob(hash, modified, &src, &tgt),
     );
     idx.push(unit.id, hash, modified, &src, &tgt);
     idx.log_change(unit.id, batch);
-    Ok(())
 }
 
 /// Whether a commit writes a fresh index snapshot.
@@ -479,61 +481,83 @@ pub(crate) fn write_units(
     now: DateTime<Utc>,
     kind: BatchKind<'_>,
 ) -> Result<AddReport> {
-    // Tokenizing is the costly part of a write and needs no lock: do it on
-    // all cores first.
+    // Tokenizing and the dedup hash (Unicode NFC) are the costly part of a
+    // write and need no lock: do them on all cores first.
     use rayon::prelude::*;
-    let mut toks: Vec<Option<_>> = drafts
+    let mut prepared: Vec<Option<_>> = drafts
         .par_iter()
-        .map(|d| Some((score::tokens(&d.source), score::tokens(&d.target))))
+        .map(|d| {
+            let toks = (score::tokens(&d.source), score::tokens(&d.target));
+            Some((dedup_hash(&d.source, &d.target, d.context.as_deref()), toks))
+        })
         .collect();
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
     let mut batch = Batch::new();
+    // Units to store, by id (JSON-encoded in parallel at the end).
     let mut pending: HashMap<u64, TranslationUnit> = HashMap::new();
-    let mut report = AddReport::default();
-    for (i, d) in drafts.into_iter().enumerate() {
-        let hash = dedup_hash(&d.source, &d.target, d.context.as_deref());
-        let mut existing = None;
-        for ord in idx.with_hash(hash) {
-            let Some(rec) = idx.units.get(ord as usize) else {
+    // An error part-way leaves the in-memory index ahead of the store:
+    // it is then reloaded, like after a failed commit.
+    let staged = (|| -> Result<AddReport> {
+        let mut report = AddReport::default();
+        for (i, d) in drafts.into_iter().enumerate() {
+            let Some((hash, toks)) = prepared.get_mut(i).and_then(Option::take) else {
                 continue;
             };
-            let id = rec.id;
-            let unit = match pending.get(&id) {
-                Some(u) => Some(u.clone()),
-                None => m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", id))?,
-            };
-            if let Some(u) = unit.filter(|u| same_content(u, &d)) {
-                existing = Some((ord, u));
-                break;
+            let mut existing = None;
+            for ord in idx.with_hash(hash) {
+                let Some(rec) = idx.units.get(ord as usize) else {
+                    continue;
+                };
+                let id = rec.id;
+                let unit = match pending.get(&id) {
+                    Some(u) => Some(u.clone()),
+                    None => m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", id))?,
+                };
+                if let Some(u) = unit.filter(|u| same_content(u, &d)) {
+                    existing = Some((ord, u));
+                    break;
+                }
+            }
+            if let Some((ord, mut u)) = existing {
+                u.modified = d.modified.unwrap_or(now).max(u.modified);
+                let ms = micros(u.modified);
+                let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
+                batch.insert(&key_u64(b"t/", u.id), &blob);
+                if let Some(rec) = idx.units.get_mut(ord as usize) {
+                    rec.modified = ms;
+                }
+                idx.log_change(u.id, &mut batch);
+                report.ids.push(u.id);
+                report.updated += 1;
+                pending.insert(u.id, u);
+            } else {
+                let id = meta.next_id;
+                meta.next_id += 1;
+                let unit = unit_from_draft(id, d, None, now);
+                stage_index(&mut idx, &mut batch, &unit, hash, toks);
+                report.ids.push(id);
+                report.added += 1;
+                pending.insert(id, unit);
             }
         }
-        if let Some((ord, mut u)) = existing {
-            u.modified = d.modified.unwrap_or(now).max(u.modified);
-            let ms = micros(u.modified);
-            let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
-            batch.insert_json(&key_u64(b"u/", u.id), &u)?;
-            batch.insert(&key_u64(b"t/", u.id), &blob);
-            if let Some(rec) = idx.units.get_mut(ord as usize) {
-                rec.modified = ms;
-            }
-            idx.log_change(u.id, &mut batch);
-            report.ids.push(u.id);
-            report.updated += 1;
-            pending.insert(u.id, u);
-        } else {
-            let id = meta.next_id;
-            meta.next_id += 1;
-            let unit = unit_from_draft(id, d, None, now);
-            match toks.get_mut(i).and_then(Option::take) {
-                Some(t) => stage_tokenized(&mut idx, &mut batch, &unit, t)?,
-                None => stage_new_unit(&mut idx, &mut batch, &unit)?,
-            }
-            report.ids.push(id);
-            report.added += 1;
-            pending.insert(id, unit);
+        let encoded: Vec<crate::store::Result<(u64, Vec<u8>)>> = pending
+            .par_iter()
+            .map(|(id, u)| crate::store::encode_json(u).map(|v| (*id, v)))
+            .collect();
+        for r in encoded {
+            let (id, v) = r?;
+            batch.insert(&key_u64(b"u/", id), &v);
         }
-    }
+        Ok(report)
+    })();
+    let report = match staged {
+        Ok(r) => r,
+        Err(e) => {
+            *idx = load_index(&m.tree).unwrap_or_default();
+            return Err(e);
+        }
+    };
     meta.modified = now;
     batch.insert_json(b"meta", &meta)?;
     let snapshot = match kind {
