@@ -421,6 +421,19 @@ impl Index {
 
     /// Adds a unit (its ids already interned); returns its ordinal.
     pub fn push(&mut self, id: u64, hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> u32 {
+        self.push_inner(id, hash, modified, src, tgt, true)
+    }
+
+    /// [`Index::push`]; `postings` false leaves them to [`Index::build_postings`].
+    fn push_inner(
+        &mut self,
+        id: u64,
+        hash: u64,
+        modified: i64,
+        src: &[u32],
+        tgt: &[u32],
+        postings: bool,
+    ) -> u32 {
         let src = &src[..src.len().min(MAX_TOKENS)];
         let tgt = &tgt[..tgt.len().min(MAX_TOKENS)];
         if let Some(old) = self.by_id.get(&id).copied() {
@@ -436,6 +449,9 @@ impl Index {
                 let (ckey, w) = self.dict.entry(tid);
                 self.keys.push(pack_key(ckey, w));
                 lens[side] += u32::from(w);
+                if !postings {
+                    continue;
+                }
                 let p = &mut self.sides[side].postings;
                 let ck = ckey as usize;
                 if p.len() <= ck {
@@ -473,6 +489,31 @@ impl Index {
         self.alive += 1;
         self.snap_tail += 1;
         ord
+    }
+
+    /// The postings of one side from the arena, as [`Index::push`] builds
+    /// them one unit at a time (every ordinal, ascending, one entry per
+    /// occurrence), but with each list allocated once at its final size.
+    fn build_postings(&self, side: usize) -> Vec<Vec<u32>> {
+        let mut df: Vec<u32> = Vec::new();
+        for ord in 0..self.units.len() as u32 {
+            for &k in self.side_keys(ord, side) {
+                let ck = key_ckey(k) as usize;
+                if df.len() <= ck {
+                    df.resize(ck + 1, 0);
+                }
+                df[ck] += 1;
+            }
+        }
+        let mut p: Vec<Vec<u32>> = df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+        for ord in 0..self.units.len() as u32 {
+            for &k in self.side_keys(ord, side) {
+                if let Some(list) = p.get_mut(key_ckey(k) as usize) {
+                    list.push(ord);
+                }
+            }
+        }
+        p
     }
 
     /// Marks an ordinal dead (postings are left; readers skip dead units).
@@ -601,11 +642,23 @@ impl Index {
                     tgt.push(t);
                 }
             }
-            self.push(id, hash, modified, &src, &tgt);
+            self.push_inner(id, hash, modified, &src, &tgt, false);
         }
         if r.at != bytes.len() {
             return None;
         }
+        // Postings are most of a restart's work and the two sides are
+        // independent: build them on two threads.
+        let (p0, p1) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| self.build_postings(1));
+            let p0 = self.build_postings(0);
+            (p0, other.join().ok())
+        });
+        self.sides[0].postings = p0;
+        self.sides[1].postings = match p1 {
+            Some(p) => p,
+            None => self.build_postings(1),
+        };
         self.snap_bound = bound;
         self.snap_tail = 0;
         Some(())

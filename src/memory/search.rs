@@ -149,9 +149,20 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
     // Long queries: a map from stem key to group instead of a linear search.
     let gmap: Option<HashMap<u32, usize>> =
         (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
-    let find = |ck: u32| match &gmap {
-        Some(map) => map.get(&ck).copied(),
-        None => g.iter().position(|x| x.0 == ck),
+    // Most unit tokens are in no query group: a 1024-bit filter of the
+    // query's stem keys rejects them before the group lookup.
+    let mut qmask = [0u64; 16];
+    for x in &g {
+        qmask[(x.0 as usize >> 6) & 15] |= 1 << (x.0 & 63);
+    }
+    let find = |ck: u32| {
+        if qmask[(ck as usize >> 6) & 15] & (1 << (ck & 63)) == 0 {
+            return None;
+        }
+        match &gmap {
+            Some(map) => map.get(&ck).copied(),
+            None => g.iter().position(|x| x.0 == ck),
+        }
     };
     let mut counts = vec![0u32; g.len()];
     let (mut prev, mut cur) = (Vec::new(), Vec::new());
