@@ -229,12 +229,9 @@ pub struct Index {
     pub sides: [SideIndex; 2],
     /// Unit id → ordinal of the live record.
     pub by_id: HashMap<u64, u32>,
-    /// Dedup hash → ordinal of one live unit with that hash (one map entry
-    /// per unit, no per-unit allocation: this map is built at every open).
-    by_hash: HashMap<u64, u32>,
-    /// Further live ordinals sharing a hash (identical content in other
-    /// contexts is hashed apart, so this stays tiny).
-    hash_more: HashMap<u64, Vec<u32>>,
+    /// Dedup hashes of the live units, built on first use: only writes
+    /// need it, and its million random inserts were a third of a restart.
+    hashes: std::sync::OnceLock<HashIndex>,
     /// Live units.
     pub alive: u64,
     /// Ids below this are covered by the stored snapshot (0: none).
@@ -245,6 +242,50 @@ pub struct Index {
     snap_log: HashSet<u64>,
     /// Units pushed since the snapshot (what a restart reads key by key).
     snap_tail: u64,
+}
+
+/// Dedup hash → live ordinals.
+#[derive(Debug, Default)]
+struct HashIndex {
+    /// Dedup hash → ordinal of one live unit with that hash (one map entry
+    /// per unit, no per-unit allocation).
+    by_hash: HashMap<u64, u32>,
+    /// Further live ordinals sharing a hash (identical content in other
+    /// contexts is hashed apart, so this stays tiny).
+    hash_more: HashMap<u64, Vec<u32>>,
+}
+
+impl HashIndex {
+    fn add(&mut self, hash: u64, ord: u32) {
+        match self.by_hash.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(ord);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.hash_more.entry(hash).or_default().push(ord);
+            }
+        }
+    }
+
+    fn remove(&mut self, h: u64, ord: u32) {
+        if self.by_hash.get(&h) == Some(&ord) {
+            // Promote another ordinal with this hash, if any.
+            let next = self.hash_more.get_mut(&h).and_then(Vec::pop);
+            match next {
+                Some(o) => {
+                    self.by_hash.insert(h, o);
+                }
+                None => {
+                    self.by_hash.remove(&h);
+                }
+            }
+        } else if let Some(v) = self.hash_more.get_mut(&h) {
+            v.retain(|o| *o != ord);
+        }
+        if self.hash_more.get(&h).is_some_and(Vec::is_empty) {
+            self.hash_more.remove(&h);
+        }
+    }
 }
 
 /// Key of the snapshot header.
@@ -424,7 +465,8 @@ impl Index {
         self.push_inner(id, hash, modified, src, tgt, true)
     }
 
-    /// [`Index::push`]; `postings` false leaves them to [`Index::build_postings`].
+    /// [`Index::push`]; `postings` false (snapshot load: new ids only)
+    /// leaves them to [`Index::build_postings`].
     fn push_inner(
         &mut self,
         id: u64,
@@ -436,8 +478,11 @@ impl Index {
     ) -> u32 {
         let src = &src[..src.len().min(MAX_TOKENS)];
         let tgt = &tgt[..tgt.len().min(MAX_TOKENS)];
-        if let Some(old) = self.by_id.get(&id).copied() {
-            self.kill(old);
+        // A snapshot's ids are checked to be ascending: none is there yet.
+        if postings {
+            if let Some(old) = self.by_id.get(&id).copied() {
+                self.kill(old);
+            }
         }
         let ord = self.units.len() as u32;
         let off = self.arena.len();
@@ -478,13 +523,9 @@ impl Index {
             alive: true,
         });
         self.by_id.insert(id, ord);
-        match self.by_hash.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(ord);
-            }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.hash_more.entry(hash).or_default().push(ord);
-            }
+        // Not built yet: it will be, from the live units, this one included.
+        if let Some(h) = self.hashes.get_mut() {
+            h.add(hash, ord);
         }
         self.alive += 1;
         self.snap_tail += 1;
@@ -529,22 +570,8 @@ impl Index {
                     self.by_id.remove(&u.id);
                 }
                 let h = u.hash;
-                if self.by_hash.get(&h) == Some(&ord) {
-                    // Promote another ordinal with this hash, if any.
-                    let next = self.hash_more.get_mut(&h).and_then(Vec::pop);
-                    match next {
-                        Some(o) => {
-                            self.by_hash.insert(h, o);
-                        }
-                        None => {
-                            self.by_hash.remove(&h);
-                        }
-                    }
-                } else if let Some(v) = self.hash_more.get_mut(&h) {
-                    v.retain(|o| *o != ord);
-                }
-                if self.hash_more.get(&h).is_some_and(Vec::is_empty) {
-                    self.hash_more.remove(&h);
+                if let Some(hi) = self.hashes.get_mut() {
+                    hi.remove(h, ord);
                 }
             }
         }
@@ -582,17 +609,27 @@ impl Index {
             v.extend_from_slice(t.as_bytes());
         }
         v.extend_from_slice(&(self.alive as u32).to_le_bytes());
-        for (ord, u) in self.units.iter().enumerate() {
-            if !u.alive {
+        // In id order, so a load can tell ids are unique by looking at
+        // neighbours instead of probing a map per unit.
+        let mut live: Vec<(u64, u32)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.alive)
+            .map(|(ord, u)| (u.id, ord as u32))
+            .collect();
+        live.sort_unstable();
+        for (_, ord) in live {
+            let Some(u) = self.units.get(ord as usize) else {
                 continue;
-            }
+            };
             v.extend_from_slice(&u.id.to_le_bytes());
             v.extend_from_slice(&u.modified.to_le_bytes());
             v.extend_from_slice(&u.hash.to_le_bytes());
             v.extend_from_slice(&u.ns.to_le_bytes());
             v.extend_from_slice(&u.nt.to_le_bytes());
             for side in 0..2 {
-                for id in self.side_ids(ord as u32, side) {
+                for id in self.side_ids(ord, side) {
                     v.extend_from_slice(&id.to_le_bytes());
                 }
             }
@@ -620,10 +657,20 @@ impl Index {
         let cap = units.min(bytes.len() / 28);
         self.units.reserve(cap);
         self.by_id.reserve(cap);
-        self.by_hash.reserve(cap);
+        // At most one token per 4 bytes left (untouched capacity costs no
+        // RAM); growing these arrays by copying was a tenth of a load.
+        let tokens = (bytes.len() - r.at) / 4;
+        self.arena.reserve(tokens);
+        self.keys.reserve(tokens);
+        self.short_lens.reserve(cap);
         let (mut src, mut tgt) = (Vec::new(), Vec::new());
+        let mut last = None;
         for _ in 0..units {
             let id = r.u64()?;
+            if last.is_some_and(|l| l >= id) {
+                return None;
+            }
+            last = Some(id);
             let modified = r.u64()? as i64;
             let hash = r.u64()?;
             let ns = r.u16()? as usize;
@@ -698,8 +745,18 @@ impl Index {
 
     /// Live ordinals with this dedup hash.
     pub fn with_hash(&self, hash: u64) -> Vec<u32> {
-        let mut v: Vec<u32> = self.by_hash.get(&hash).copied().into_iter().collect();
-        if let Some(more) = self.hash_more.get(&hash) {
+        let hi = self.hashes.get_or_init(|| {
+            let mut hi = HashIndex::default();
+            hi.by_hash.reserve(self.alive as usize);
+            for (ord, u) in self.units.iter().enumerate() {
+                if u.alive {
+                    hi.add(u.hash, ord as u32);
+                }
+            }
+            hi
+        });
+        let mut v: Vec<u32> = hi.by_hash.get(&hash).copied().into_iter().collect();
+        if let Some(more) = hi.hash_more.get(&hash) {
             v.extend_from_slice(more);
         }
         v

@@ -880,6 +880,12 @@ pub(crate) mod tests {
         let again = load_index(&mem.tree).unwrap();
         assert_eq!(again.snap_bound, 0);
         assert_eq!(live_view(&again), live_view(&full));
+
+        // Dedup after a snapshot load (its hash map is built on first use).
+        let r = m
+            .add_units("tm", vec![draft(&texts[7].0, &texts[7].1)])
+            .unwrap();
+        assert_eq!((r.added, r.updated, r.ids[0]), (0, 1, 8));
     }
 
     #[test]
