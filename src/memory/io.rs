@@ -57,7 +57,9 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
 }
 
 use super::model::{ImportReport, TranslationUnit, UnitDraft};
-use super::{poisoned, prepare_draft, write_units, BatchKind, Error, Memories, Memory, Result};
+use super::{
+    poisoned, prepare, prepare_draft, write_units, BatchKind, Error, Memories, Memory, Result,
+};
 use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::{BufRead, Write};
@@ -236,6 +238,9 @@ impl Memories {
     }
 }
 
+/// A batch from the reader thread: drafts, their tokens, whether last.
+type Parsed = (Vec<UnitDraft>, Vec<super::Prepared>, bool);
+
 fn write_pass(
     m: &Memory,
     path: &Path,
@@ -244,10 +249,11 @@ fn write_pass(
     jkey: &[u8],
     progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64)> {
-    // The file is parsed on a thread of its own, a batch ahead of the
-    // writes: the reader is sequential and was a sixth of a large import.
+    // The file is parsed and tokenized on a thread of its own, a batch
+    // ahead of the writes: the reader is sequential and was a sixth of a
+    // large import, tokenizing another sixth.
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<UnitDraft>, bool)>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed>>(1);
         scope.spawn(move || {
             let mut it = match open_drafts(path, format, &meta.source_lang, &meta.target_lang) {
                 Ok(it) => it,
@@ -275,7 +281,8 @@ fn write_pass(
                 }
                 // A failed send means the writer stopped (its error is
                 // reported there).
-                if tx.send(Ok((chunk, ended))).is_err() || ended {
+                let prepared = prepare(&chunk);
+                if tx.send(Ok((chunk, prepared, ended))).is_err() || ended {
                     return;
                 }
             }
@@ -285,14 +292,14 @@ fn write_pass(
         // Returning drops `rx`, which unblocks the reader before the scope
         // joins it.
         for msg in rx.iter() {
-            let (chunk, ended) = msg?;
+            let (chunk, prepared, ended) = msg?;
             let n = chunk.len() as u64;
             let kind = if ended {
                 BatchKind::ImportEnd(jkey)
             } else {
                 BatchKind::ImportPart
             };
-            let r = write_units(m, chunk, now, kind)?;
+            let r = write_units(m, chunk, Some(prepared), now, kind)?;
             added += r.added;
             updated += r.updated;
             done += n;
@@ -493,6 +500,7 @@ mod tests {
                     draft("افتح الملف", "Open the file"),
                     draft("والملف", "and the file"),
                 ],
+                None,
                 chrono::Utc::now(),
                 BatchKind::ImportPart,
             )

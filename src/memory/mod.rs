@@ -269,7 +269,7 @@ impl Memories {
             .into_iter()
             .map(|d| prepare_draft(&meta, d))
             .collect::<Result<Vec<_>>>()?;
-        write_units(&m, drafts, Utc::now(), BatchKind::Request)
+        write_units(&m, drafts, None, Utc::now(), BatchKind::Request)
     }
 
     /// One unit.
@@ -474,23 +474,38 @@ pub(crate) enum BatchKind<'a> {
     ImportEnd(&'a [u8]),
 }
 
-/// Writes prepared drafts as one batch. The caller holds `m.writer`.
-pub(crate) fn write_units(
-    m: &Memory,
-    drafts: Vec<UnitDraft>,
-    now: DateTime<Utc>,
-    kind: BatchKind<'_>,
-) -> Result<AddReport> {
-    // Tokenizing and the dedup hash (Unicode NFC) are the costly part of a
-    // write and need no lock: do them on all cores first.
+/// A draft's dedup hash and tokens (source, target).
+pub(crate) type Prepared = (u64, (Vec<crate::text::Token>, Vec<crate::text::Token>));
+
+/// Tokenizing and the dedup hash (Unicode NFC) are the costly part of a
+/// write and need no lock: done on all cores, before [`write_units`] (an
+/// import does it on its reader thread, overlapping the previous batch's
+/// write).
+pub(crate) fn prepare(drafts: &[UnitDraft]) -> Vec<Prepared> {
     use rayon::prelude::*;
-    let mut prepared: Vec<Option<_>> = drafts
+    drafts
         .par_iter()
         .map(|d| {
             let toks = (score::tokens(&d.source), score::tokens(&d.target));
-            Some((dedup_hash(&d.source, &d.target, d.context.as_deref()), toks))
+            (dedup_hash(&d.source, &d.target, d.context.as_deref()), toks)
         })
-        .collect();
+        .collect()
+}
+
+/// Writes checked drafts as one batch. The caller holds `m.writer`.
+/// `prepared`: [`prepare`] of `drafts` when already done.
+pub(crate) fn write_units(
+    m: &Memory,
+    drafts: Vec<UnitDraft>,
+    prepared: Option<Vec<Prepared>>,
+    now: DateTime<Utc>,
+    kind: BatchKind<'_>,
+) -> Result<AddReport> {
+    use rayon::prelude::*;
+    let mut prepared: Vec<Option<Prepared>> = match prepared {
+        Some(p) if p.len() == drafts.len() => p.into_iter().map(Some).collect(),
+        _ => prepare(&drafts).into_iter().map(Some).collect(),
+    };
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
     let mut batch = Batch::new();
@@ -824,7 +839,14 @@ pub(crate) mod tests {
             let _w = mem.writer.lock().unwrap();
             let drafts = texts.iter().map(|(s, t)| draft(s, t)).collect();
             // An import's last batch: writes the snapshot.
-            write_units(&mem, drafts, Utc::now(), BatchKind::ImportEnd(b"import/x")).unwrap();
+            write_units(
+                &mem,
+                drafts,
+                None,
+                Utc::now(),
+                BatchKind::ImportEnd(b"import/x"),
+            )
+            .unwrap();
             assert!(mem.tree.get(index::SNAP_KEY).unwrap().is_some());
             drop(_w);
             // Changes after it: a refresh, new units, a replacement and
