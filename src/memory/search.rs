@@ -7,10 +7,11 @@
 //! unit's source text, languages likewise), so a memory ar→en also answers
 //! en→ar queries.
 //!
-//! The indexed search computes the same candidate set as the exhaustive scan
-//! (every unit whose base score reaches `min_score`, see the proof in
-//! [`super::score`]) and both finish through the same ranking code, so their
-//! results are identical.
+//! The indexed search finds every unit whose base score reaches the
+//! threshold it runs at (see the proofs in [`super::score`]: the prefix
+//! filter, and the rising thresholds that stop once `limit` results are
+//! certain) and both searches finish through the same ranking code, so
+//! their results are identical.
 
 use super::index::{self, Index};
 use super::model::{ConcordanceHit, FuzzyMatch, SearchQuery, Span, TranslationUnit};
