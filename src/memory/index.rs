@@ -28,9 +28,11 @@
 //! snapshot's dictionary, the `t/` blob (or its absence) of every id in
 //! `c/`, and the `t/` blobs of ids `≥ bound` (ids are never reused, so new
 //! units are exactly those). A snapshot that does not decode is ignored and
-//! every `t/` key read, as before snapshots existed. Snapshots are only
-//! written when no import journal is open (an import's last batch writes
-//! one), so a journal roll-back never removes a unit a snapshot holds.
+//! every `t/` key read, as before snapshots existed. A write refreshes the
+//! snapshot once the changes since reach `SNAP_MIN_CHANGES` or an eighth
+//! of the memory (so a large import's last batch writes one), never while an
+//! import journal is open, so a journal roll-back never removes a unit a
+//! snapshot holds.
 
 use super::score::{ckey_string, token_weight, Tok, MAX_TOKENS};
 use crate::text::Token;
