@@ -9,6 +9,9 @@
 //! `../shared/data/tm/software-ui.en-ar.tsv.gz`, else a synthetic corpus.
 //! Queries: `MEMORY_BENCH_QUERIES_EN` / `_AR` (`query<TAB>…` TSV), else
 //! held-back rows (after the corpus rows) with one word dropped.
+//! `MEMORY_BENCH_SLOWEST=n` prints the n slowest queries of the indexed run.
+//! `MEMORY_BENCH_DATA=dir` keeps the data dir there; when it already holds
+//! the imported memory, the import is skipped (restart and search only).
 
 use criterion::Criterion;
 use mustalah::formats::{tmx::TmxWriter, Format};
@@ -140,11 +143,29 @@ fn query(text: &str, lang: &str) -> SearchQuery {
     }
 }
 
+/// CPU time of the calling thread: per-query figures that other processes
+/// on a busy machine do not inflate.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
     let mut lat = Vec::with_capacity(qs.len());
     let start = Instant::now();
     let mut hits = 0usize;
+    let mut each = Vec::with_capacity(qs.len());
+    let mut cpu = Vec::with_capacity(qs.len());
     for (q, lang) in qs {
+        let c = thread_cpu();
         let t = Instant::now();
         hits += usize::from(
             m.search("tm", &query(q, lang))
@@ -152,9 +173,26 @@ fn run(m: &Memories, qs: &[(String, &'static str)], label: &str) {
                 .unwrap_or(false),
         );
         lat.push(t.elapsed());
+        cpu.push(thread_cpu().saturating_sub(c));
+        each.push((t.elapsed(), q, lang));
     }
     let total = start.elapsed().as_secs_f64();
+    let slowest: usize = std::env::var("MEMORY_BENCH_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    each.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (d, q, lang) in each.iter().take(slowest) {
+        println!("  slow: {:.2} ms [{lang}] {q:?}", d.as_secs_f64() * 1000.0);
+    }
     lat.sort();
+    cpu.sort();
+    println!(
+        "{label}: CPU time per query p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&cpu, 0.5),
+        percentile(&cpu, 0.99),
+        percentile(&cpu, 1.0)
+    );
     println!(
         "{label}: {} queries, {:.0} q/s (1 thread), p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, with matches {hits}",
         qs.len(),
@@ -219,7 +257,10 @@ fn main() {
     // Import through TMX.
     let tmp = tempfile::tempdir().expect("tempdir");
     let tmx = tmp.path().join("corpus.tmx");
-    {
+    let kept = std::env::var_os("MEMORY_BENCH_DATA").map(std::path::PathBuf::from);
+    let data_dir = kept.clone().unwrap_or_else(|| tmp.path().join("data"));
+    let imported = kept.is_some() && data_dir.join("conf").exists();
+    if !imported {
         let f = std::io::BufWriter::new(std::fs::File::create(&tmx).expect("create tmx"));
         let mut w = TmxWriter::new(f, "en", "bench").expect("tmx writer");
         let now = chrono::Utc::now();
@@ -245,9 +286,8 @@ fn main() {
         w.finish().expect("finish tmx");
     }
     drop(rows);
-    let data_dir = tmp.path().join("data");
     let rss0 = rss_mb();
-    {
+    if !imported {
         let store = Store::open(&data_dir).expect("store");
         let m = Memories::open(&store).expect("memories");
         m.create("tm", "en", "ar", None).expect("create");

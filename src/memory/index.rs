@@ -8,14 +8,35 @@
 //! * `t/<u64 be id>` → unit blob: `dedup hash u64 | modified µs i64 |
 //!   n_source u16 | n_target u16 | token ids u32…` (both sides).
 //!
-//! At open both are read back (no re-tokenizing) into: the dictionary, a flat
-//! token arena, per-side postings (stem key → sorted unit ordinals, one entry
-//! per occurrence), per-side length buckets, and the dedup hash map.
-//! Deleted or replaced units keep their ordinal, marked dead, and are skipped.
+//! In memory: the dictionary, a flat token arena, per-side postings (stem
+//! key → sorted unit ordinals, one entry per occurrence), per-side length
+//! buckets, and the dedup hash map. Deleted or replaced units keep their
+//! ordinal, marked dead, and are skipped.
+//!
+//! # Snapshot (restart without reading a million keys)
+//! Reading one `t/` key per unit back from sled costs microseconds each, so
+//! a large memory also keeps a *snapshot*: the dictionary and the blobs of
+//! all live units with ids below a bound, in a few large chunks:
+//! * `snap` → header: `magic u32 | bound u64 | chunks u32 | bytes u64` (LE);
+//! * `s/<u32 be>` → chunk `i` of the encoding (see [`Index::encode_snapshot`]);
+//! * `c/<u64 be id>` → empty: unit `id < bound` changed (replaced, deleted,
+//!   `modified` refreshed) after the snapshot was taken.
+//!
+//! `t/` and `d/` stay the source of truth and are always written; the
+//! snapshot is a cache of them. At open the snapshot is decoded, then only
+//! what changed since is read from the keys: `d/` entries past the
+//! snapshot's dictionary, the `t/` blob (or its absence) of every id in
+//! `c/`, and the `t/` blobs of ids `≥ bound` (ids are never reused, so new
+//! units are exactly those). A snapshot that does not decode is ignored and
+//! every `t/` key read, as before snapshots existed. A write refreshes the
+//! snapshot once the changes since reach `SNAP_MIN_CHANGES` or an eighth
+//! of the memory (so a large import's last batch writes one), never while an
+//! import journal is open, so a journal roll-back never removes a unit a
+//! snapshot holds.
 
 use super::score::{ckey_string, token_weight, Tok, MAX_TOKENS};
 use crate::text::Token;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Dictionary of interned strings.
 #[derive(Debug, Default)]
@@ -129,6 +150,17 @@ impl Dict {
         self.fresh.clear();
     }
 
+    /// Texts by id (for the snapshot; the map is keyed the other way).
+    fn texts(&self) -> Vec<&str> {
+        let mut v = vec![""; self.entries.len()];
+        for (t, &id) in &self.map {
+            if let Some(slot) = v.get_mut(id as usize) {
+                *slot = t.as_str();
+            }
+        }
+        v
+    }
+
     /// Loads one `d/` entry.
     pub fn load_entry(&mut self, key: &[u8], value: &[u8]) -> bool {
         let id = match key.get(2..6).and_then(|b| <[u8; 4]>::try_from(b).ok()) {
@@ -187,18 +219,157 @@ pub struct Index {
     /// Units by ordinal.
     pub units: Vec<UnitRec>,
     arena: Vec<u32>,
+    /// Parallel to `arena`: each token's stem key with its weight packed in
+    /// (see [`pack_key`]). Candidate checks read a unit's keys for every
+    /// candidate; looking each id up in the dictionary was a cache miss per
+    /// token and most of a slow query's time at a million units.
+    keys: Vec<u32>,
+    /// Weighted lengths by ordinal, `[0, 0]` once dead: the candidate loop's
+    /// first check reads 4 bytes per unit instead of a whole record.
+    pub short_lens: Vec<[u16; 2]>,
     /// Source side (0) and target side (1).
     pub sides: [SideIndex; 2],
     /// Unit id → ordinal of the live record.
     pub by_id: HashMap<u64, u32>,
+    /// Dedup hashes of the live units, built on first use: only writes
+    /// need it, and its million random inserts were a third of a restart.
+    hashes: std::sync::OnceLock<HashIndex>,
+    /// Live units.
+    pub alive: u64,
+    /// Ids below this are covered by the stored snapshot (0: none).
+    pub snap_bound: u64,
+    /// Chunks of the stored snapshot.
+    snap_chunks: u32,
+    /// Ids `< snap_bound` changed since the snapshot (their `c/` keys).
+    snap_log: HashSet<u64>,
+    /// Units pushed since the snapshot (what a restart reads key by key).
+    snap_tail: u64,
+}
+
+/// Dedup hash → live ordinals.
+#[derive(Debug, Default)]
+struct HashIndex {
     /// Dedup hash → ordinal of one live unit with that hash (one map entry
-    /// per unit, no per-unit allocation: this map is built at every open).
+    /// per unit, no per-unit allocation).
     by_hash: HashMap<u64, u32>,
     /// Further live ordinals sharing a hash (identical content in other
     /// contexts is hashed apart, so this stays tiny).
     hash_more: HashMap<u64, Vec<u32>>,
-    /// Live units.
-    pub alive: u64,
+}
+
+impl HashIndex {
+    fn add(&mut self, hash: u64, ord: u32) {
+        match self.by_hash.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(ord);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.hash_more.entry(hash).or_default().push(ord);
+            }
+        }
+    }
+
+    fn remove(&mut self, h: u64, ord: u32) {
+        if self.by_hash.get(&h) == Some(&ord) {
+            // Promote another ordinal with this hash, if any.
+            let next = self.hash_more.get_mut(&h).and_then(Vec::pop);
+            match next {
+                Some(o) => {
+                    self.by_hash.insert(h, o);
+                }
+                None => {
+                    self.by_hash.remove(&h);
+                }
+            }
+        } else if let Some(v) = self.hash_more.get_mut(&h) {
+            v.retain(|o| *o != ord);
+        }
+        if self.hash_more.get(&h).is_some_and(Vec::is_empty) {
+            self.hash_more.remove(&h);
+        }
+    }
+}
+
+/// Key of the snapshot header.
+pub const SNAP_KEY: &[u8] = b"snap";
+/// Prefix of the snapshot chunks.
+pub const SNAP_CHUNK_PREFIX: &[u8] = b"s/";
+/// Prefix of the change log since the snapshot.
+pub const SNAP_LOG_PREFIX: &[u8] = b"c/";
+const SNAP_MAGIC: u32 = 0x4d53_4e31;
+/// Chunk size: large values go to sled's blob files, so a restart reads a
+/// few files instead of walking a million tree entries.
+const SNAP_CHUNK: usize = 8 << 20;
+/// Changes since the snapshot that make a write refresh it (at least this
+/// many, and at least an eighth of the memory, so the refresh — linear in
+/// the memory's size — stays a small share of the writes it follows).
+const SNAP_MIN_CHANGES: u64 = 50_000;
+
+/// Snapshot header: `(bound, chunks, bytes)`.
+pub fn decode_snap_header(v: &[u8]) -> Option<(u64, u32, u64)> {
+    let magic = u32::from_le_bytes(v.get(0..4)?.try_into().ok()?);
+    if magic != SNAP_MAGIC {
+        return None;
+    }
+    let bound = u64::from_le_bytes(v.get(4..12)?.try_into().ok()?);
+    let chunks = u32::from_le_bytes(v.get(12..16)?.try_into().ok()?);
+    let bytes = u64::from_le_bytes(v.get(16..24)?.try_into().ok()?);
+    Some((bound, chunks, bytes))
+}
+
+/// Key of snapshot chunk `i`.
+pub fn snap_chunk_key(i: u32) -> Vec<u8> {
+    let mut k = SNAP_CHUNK_PREFIX.to_vec();
+    k.extend_from_slice(&i.to_be_bytes());
+    k
+}
+
+/// Sequential little-endian reader over a snapshot.
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+const PUNCT_BIT: u32 = 1 << 31;
+
+/// A stem key with its token's weight (the top bit set for weight 1).
+/// Dictionary ids stay below 2³¹: each takes far more than 8 bytes of RAM.
+pub fn pack_key(ckey: u32, w: u8) -> u32 {
+    (ckey & !PUNCT_BIT) | if w == 1 { PUNCT_BIT } else { 0 }
+}
+
+/// The stem key of a packed key.
+pub fn key_ckey(k: u32) -> u32 {
+    k & !PUNCT_BIT
+}
+
+/// The weight of a packed key.
+pub fn key_weight(k: u32) -> u8 {
+    if k & PUNCT_BIT == 0 {
+        2
+    } else {
+        1
+    }
 }
 
 /// Encodes a unit blob.
@@ -264,21 +435,56 @@ impl Index {
         self.arena.get(a..b).unwrap_or(&[])
     }
 
+    /// Packed stem keys ([`pack_key`]) of side `side` of ordinal `ord`.
+    pub fn side_keys(&self, ord: u32, side: usize) -> &[u32] {
+        let Some(u) = self.units.get(ord as usize) else {
+            return &[];
+        };
+        let (a, b) = if side == 0 {
+            (u.off, u.off + u.ns as usize)
+        } else {
+            (u.off + u.ns as usize, u.off + u.ns as usize + u.nt as usize)
+        };
+        self.keys.get(a..b).unwrap_or(&[])
+    }
+
     /// Scorer view of a stored side.
     pub fn side_toks(&self, ord: u32, side: usize, out: &mut Vec<Tok>) {
         out.clear();
-        for &id in self.side_ids(ord, side) {
-            let (ckey, w) = self.dict.entry(id);
-            out.push(Tok { id, ckey, w });
+        let ids = self.side_ids(ord, side);
+        let keys = self.side_keys(ord, side);
+        for (&id, &k) in ids.iter().zip(keys) {
+            out.push(Tok {
+                id,
+                ckey: key_ckey(k),
+                w: key_weight(k),
+            });
         }
     }
 
     /// Adds a unit (its ids already interned); returns its ordinal.
     pub fn push(&mut self, id: u64, hash: u64, modified: i64, src: &[u32], tgt: &[u32]) -> u32 {
+        self.push_inner(id, hash, modified, src, tgt, true)
+    }
+
+    /// [`Index::push`]; `postings` false (snapshot load: new ids only)
+    /// leaves them to [`Index::build_postings`].
+    fn push_inner(
+        &mut self,
+        id: u64,
+        hash: u64,
+        modified: i64,
+        src: &[u32],
+        tgt: &[u32],
+        postings: bool,
+    ) -> u32 {
         let src = &src[..src.len().min(MAX_TOKENS)];
         let tgt = &tgt[..tgt.len().min(MAX_TOKENS)];
-        if let Some(old) = self.by_id.get(&id).copied() {
-            self.kill(old);
+        // A snapshot's ids are checked to be ascending: none is there yet.
+        if postings {
+            if let Some(old) = self.by_id.get(&id).copied() {
+                self.kill(old);
+            }
         }
         let ord = self.units.len() as u32;
         let off = self.arena.len();
@@ -288,7 +494,11 @@ impl Index {
         for (side, ids) in [src, tgt].into_iter().enumerate() {
             for &tid in ids {
                 let (ckey, w) = self.dict.entry(tid);
+                self.keys.push(pack_key(ckey, w));
                 lens[side] += u32::from(w);
+                if !postings {
+                    continue;
+                }
                 let p = &mut self.sides[side].postings;
                 let ck = ckey as usize;
                 if p.len() <= ck {
@@ -302,6 +512,8 @@ impl Index {
                 .or_default()
                 .push(ord);
         }
+        let short = |l: u32| u16::try_from(l).unwrap_or(u16::MAX);
+        self.short_lens.push([short(lens[0]), short(lens[1])]);
         self.units.push(UnitRec {
             id,
             modified,
@@ -313,16 +525,38 @@ impl Index {
             alive: true,
         });
         self.by_id.insert(id, ord);
-        match self.by_hash.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(ord);
-            }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.hash_more.entry(hash).or_default().push(ord);
-            }
+        // Not built yet: it will be, from the live units, this one included.
+        if let Some(h) = self.hashes.get_mut() {
+            h.add(hash, ord);
         }
         self.alive += 1;
+        self.snap_tail += 1;
         ord
+    }
+
+    /// The postings of one side from the arena, as [`Index::push`] builds
+    /// them one unit at a time (every ordinal, ascending, one entry per
+    /// occurrence), but with each list allocated once at its final size.
+    fn build_postings(&self, side: usize) -> Vec<Vec<u32>> {
+        let mut df: Vec<u32> = Vec::new();
+        for ord in 0..self.units.len() as u32 {
+            for &k in self.side_keys(ord, side) {
+                let ck = key_ckey(k) as usize;
+                if df.len() <= ck {
+                    df.resize(ck + 1, 0);
+                }
+                df[ck] += 1;
+            }
+        }
+        let mut p: Vec<Vec<u32>> = df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+        for ord in 0..self.units.len() as u32 {
+            for &k in self.side_keys(ord, side) {
+                if let Some(list) = p.get_mut(key_ckey(k) as usize) {
+                    list.push(ord);
+                }
+            }
+        }
+        p
     }
 
     /// Marks an ordinal dead (postings are left; readers skip dead units).
@@ -330,36 +564,201 @@ impl Index {
         if let Some(u) = self.units.get_mut(ord as usize) {
             if u.alive {
                 u.alive = false;
+                if let Some(l) = self.short_lens.get_mut(ord as usize) {
+                    *l = [0, 0];
+                }
                 self.alive = self.alive.saturating_sub(1);
                 if self.by_id.get(&u.id) == Some(&ord) {
                     self.by_id.remove(&u.id);
                 }
                 let h = u.hash;
-                if self.by_hash.get(&h) == Some(&ord) {
-                    // Promote another ordinal with this hash, if any.
-                    let next = self.hash_more.get_mut(&h).and_then(Vec::pop);
-                    match next {
-                        Some(o) => {
-                            self.by_hash.insert(h, o);
-                        }
-                        None => {
-                            self.by_hash.remove(&h);
-                        }
-                    }
-                } else if let Some(v) = self.hash_more.get_mut(&h) {
-                    v.retain(|o| *o != ord);
-                }
-                if self.hash_more.get(&h).is_some_and(Vec::is_empty) {
-                    self.hash_more.remove(&h);
+                if let Some(hi) = self.hashes.get_mut() {
+                    hi.remove(h, ord);
                 }
             }
         }
     }
 
+    /// Records that unit `id` changed: an id the snapshot holds gets a `c/`
+    /// key in the same batch, so a restart reads its current blob.
+    pub fn log_change(&mut self, id: u64, batch: &mut crate::store::Batch) {
+        if id < self.snap_bound && self.snap_log.insert(id) {
+            batch.insert(&crate::store::key_u64(SNAP_LOG_PREFIX, id), b"");
+        }
+    }
+
+    /// Whether enough changed since the snapshot to write a new one.
+    pub fn snapshot_due(&self) -> bool {
+        let changes = self.snap_tail + self.snap_log.len() as u64;
+        changes >= SNAP_MIN_CHANGES.max(self.alive / 8)
+    }
+
+    /// Encodes the dictionary and the live units:
+    /// `dict_len u32 | (ckey u32 | weight u8 | len u32 | text)… | units u32 |
+    /// (id u64 | modified i64 | hash u64 | ns u16 | nt u16 | ids u32…)…`,
+    /// all little-endian.
+    pub fn encode_snapshot(&self) -> Vec<u8> {
+        let texts = self.dict.texts();
+        let text_bytes: usize = texts.iter().map(|t| t.len() + 9).sum();
+        let mut v =
+            Vec::with_capacity(8 + text_bytes + 32 * self.units.len() + 4 * self.arena.len());
+        v.extend_from_slice(&(texts.len() as u32).to_le_bytes());
+        for (id, t) in texts.iter().enumerate() {
+            let (ckey, w) = self.dict.entry(id as u32);
+            v.extend_from_slice(&ckey.to_le_bytes());
+            v.push(w);
+            v.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            v.extend_from_slice(t.as_bytes());
+        }
+        v.extend_from_slice(&(self.alive as u32).to_le_bytes());
+        // In id order, so a load can tell ids are unique by looking at
+        // neighbours instead of probing a map per unit.
+        let mut live: Vec<(u64, u32)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.alive)
+            .map(|(ord, u)| (u.id, ord as u32))
+            .collect();
+        live.sort_unstable();
+        for (_, ord) in live {
+            let Some(u) = self.units.get(ord as usize) else {
+                continue;
+            };
+            v.extend_from_slice(&u.id.to_le_bytes());
+            v.extend_from_slice(&u.modified.to_le_bytes());
+            v.extend_from_slice(&u.hash.to_le_bytes());
+            v.extend_from_slice(&u.ns.to_le_bytes());
+            v.extend_from_slice(&u.nt.to_le_bytes());
+            for side in 0..2 {
+                for id in self.side_ids(ord, side) {
+                    v.extend_from_slice(&id.to_le_bytes());
+                }
+            }
+        }
+        v
+    }
+
+    /// Loads a snapshot into an empty index; `None` when it does not decode
+    /// (the caller then starts over from the keys).
+    pub fn load_snapshot(&mut self, bytes: &[u8], bound: u64) -> Option<()> {
+        let mut r = Reader { b: bytes, at: 0 };
+        let n = r.u32()? as usize;
+        // Sizes come from the file: reserve no more than it can hold.
+        self.dict.entries.reserve(n.min(bytes.len() / 9));
+        self.dict.map.reserve(n.min(bytes.len() / 9));
+        for id in 0..n {
+            let ckey = r.u32()?;
+            let w = r.u8()?;
+            let len = r.u32()? as usize;
+            let text = std::str::from_utf8(r.take(len)?).ok()?;
+            self.dict.entries.push((ckey, w));
+            self.dict.map.insert(text.to_string(), id as u32);
+        }
+        let units = r.u32()? as usize;
+        let cap = units.min(bytes.len() / 28);
+        self.units.reserve(cap);
+        self.by_id.reserve(cap);
+        // At most one token per 4 bytes left (untouched capacity costs no
+        // RAM); growing these arrays by copying was a tenth of a load.
+        let tokens = (bytes.len() - r.at) / 4;
+        self.arena.reserve(tokens);
+        self.keys.reserve(tokens);
+        self.short_lens.reserve(cap);
+        let (mut src, mut tgt) = (Vec::new(), Vec::new());
+        let mut last = None;
+        for _ in 0..units {
+            let id = r.u64()?;
+            if last.is_some_and(|l| l >= id) {
+                return None;
+            }
+            last = Some(id);
+            let modified = r.u64()? as i64;
+            let hash = r.u64()?;
+            let ns = r.u16()? as usize;
+            let nt = r.u16()? as usize;
+            let ids = r.take(4 * (ns + nt))?;
+            src.clear();
+            tgt.clear();
+            for (i, c) in ids.chunks_exact(4).enumerate() {
+                let t = u32::from_le_bytes(c.try_into().ok()?);
+                if t as usize >= n {
+                    return None;
+                }
+                if i < ns {
+                    src.push(t);
+                } else {
+                    tgt.push(t);
+                }
+            }
+            self.push_inner(id, hash, modified, &src, &tgt, false);
+        }
+        if r.at != bytes.len() {
+            return None;
+        }
+        // Postings are most of a restart's work and the two sides are
+        // independent: build them on two threads.
+        let (p0, p1) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| self.build_postings(1));
+            let p0 = self.build_postings(0);
+            (p0, other.join().ok())
+        });
+        self.sides[0].postings = p0;
+        self.sides[1].postings = match p1 {
+            Some(p) => p,
+            None => self.build_postings(1),
+        };
+        self.snap_bound = bound;
+        self.snap_tail = 0;
+        Some(())
+    }
+
+    /// Queues a fresh snapshot (ids below `bound`) in `batch`, replacing the
+    /// stored one and clearing the change log.
+    pub fn stage_snapshot(&mut self, bound: u64, batch: &mut crate::store::Batch) {
+        let bytes = self.encode_snapshot();
+        let mut chunks = 0u32;
+        for c in bytes.chunks(SNAP_CHUNK) {
+            batch.insert(&snap_chunk_key(chunks), c);
+            chunks += 1;
+        }
+        for i in chunks..self.snap_chunks {
+            batch.remove(&snap_chunk_key(i));
+        }
+        let mut h = Vec::with_capacity(24);
+        h.extend_from_slice(&SNAP_MAGIC.to_le_bytes());
+        h.extend_from_slice(&bound.to_le_bytes());
+        h.extend_from_slice(&chunks.to_le_bytes());
+        h.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        batch.insert(SNAP_KEY, &h);
+        for id in self.snap_log.drain() {
+            batch.remove(&crate::store::key_u64(SNAP_LOG_PREFIX, id));
+        }
+        self.snap_bound = bound;
+        self.snap_chunks = chunks;
+        self.snap_tail = 0;
+    }
+
+    /// After a snapshot load: the stored chunk count and a logged id.
+    pub fn set_snapshot_state(&mut self, chunks: u32, log: impl IntoIterator<Item = u64>) {
+        self.snap_chunks = chunks;
+        self.snap_log.extend(log);
+    }
+
     /// Live ordinals with this dedup hash.
     pub fn with_hash(&self, hash: u64) -> Vec<u32> {
-        let mut v: Vec<u32> = self.by_hash.get(&hash).copied().into_iter().collect();
-        if let Some(more) = self.hash_more.get(&hash) {
+        let hi = self.hashes.get_or_init(|| {
+            let mut hi = HashIndex::default();
+            hi.by_hash.reserve(self.alive as usize);
+            for (ord, u) in self.units.iter().enumerate() {
+                if u.alive {
+                    hi.add(u.hash, ord as u32);
+                }
+            }
+            hi
+        });
+        let mut v: Vec<u32> = hi.by_hash.get(&hash).copied().into_iter().collect();
+        if let Some(more) = hi.hash_more.get(&hash) {
             v.extend_from_slice(more);
         }
         v

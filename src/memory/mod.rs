@@ -4,10 +4,13 @@
 //! * `meta` → [`model::MemoryMeta`] (JSON, includes the next unit id);
 //! * `u/<id be>` → [`model::TranslationUnit`] (JSON);
 //! * `t/<id be>`, `d/<u32 be>` → the search index (see [`index`]);
+//! * `snap`, `s/<u32 be>`, `c/<id be>` → the index snapshot and its change
+//!   log (see [`index`]);
 //! * `import/<import id be>` → an import journal entry (see [`io`]).
 //!
 //! Every change to a unit and its index entries is one atomic batch. The
-//! in-memory index is rebuilt from `t/` and `d/` at open (no re-tokenizing).
+//! in-memory index is loaded at open from the snapshot plus the `t/` and
+//! `d/` keys written since (no re-tokenizing).
 //!
 //! Dedup: adding a unit whose source, target (Unicode NFC) and context equal
 //! an existing unit's refreshes that unit's `modified` instead of storing a
@@ -266,7 +269,7 @@ impl Memories {
             .into_iter()
             .map(|d| prepare_draft(&meta, d))
             .collect::<Result<Vec<_>>>()?;
-        write_units(&m, drafts, Utc::now(), None)
+        write_units(&m, drafts, None, Utc::now(), BatchKind::Request)
     }
 
     /// One unit.
@@ -301,7 +304,7 @@ impl Memories {
         let mut meta = meta;
         meta.modified = now;
         batch.insert_json(b"meta", &meta)?;
-        commit(&m, &mut idx, batch, meta)?;
+        commit(&m, &mut idx, batch, meta, Snapshot::IfDue)?;
         Ok(unit)
     }
 
@@ -323,7 +326,8 @@ impl Memories {
         batch.remove(&key_u64(b"t/", id));
         batch.insert_json(b"meta", &meta)?;
         idx.kill(ord);
-        commit(&m, &mut idx, batch, meta)
+        idx.log_change(id, &mut batch);
+        commit(&m, &mut idx, batch, meta, Snapshot::IfDue)
     }
 
     /// The store (flushing).
@@ -407,35 +411,60 @@ fn unit_from_draft(
 /// Tokenizes and indexes `unit` in memory and queues its keys in `batch`.
 fn stage_new_unit(idx: &mut Index, batch: &mut Batch, unit: &TranslationUnit) -> Result<()> {
     let toks = (score::tokens(&unit.source), score::tokens(&unit.target));
-    stage_tokenized(idx, batch, unit, toks)
+    let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
+    batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
+    stage_index(idx, batch, unit, hash, toks);
+    Ok(())
 }
 
-/// [`stage_new_unit`] with the tokens already computed (imports tokenize in
-/// parallel before taking the index lock).
-fn stage_tokenized(
+/// Indexes `unit` (tokens and dedup hash already computed: imports do that
+/// in parallel before taking the index lock) and queues its `t/` blob; the
+/// caller queues the unit itself.
+fn stage_index(
     idx: &mut Index,
     batch: &mut Batch,
     unit: &TranslationUnit,
+    hash: u64,
     toks: (Vec<crate::text::Token>, Vec<crate::text::Token>),
-) -> Result<()> {
-    let hash = dedup_hash(&unit.source, &unit.target, unit.context.as_deref());
+) {
     let src: Vec<u32> = toks.0.iter().map(|t| idx.dict.intern(t).id).collect();
     let tgt: Vec<u32> = toks.1.iter().map(|t| idx.dict.intern(t).id).collect();
     let modified = micros(unit.modified);
-    batch.insert_json(&key_u64(b"u/", unit.id), unit)?;
     batch.insert(
         &key_u64(b"t/", unit.id),
         &encode_blob(hash, modified, &src, &tgt),
     );
     idx.push(unit.id, hash, modified, &src, &tgt);
-    Ok(())
+    idx.log_change(unit.id, batch);
 }
 
-/// Adds the new dictionary entries, applies the batch and publishes the new
-/// meta; on a storage error the in-memory index is reloaded from the tree.
-fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Result<()> {
+/// Whether a commit writes a fresh index snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Snapshot {
+    /// Never (a batch inside an import: its journal is still open).
+    Never,
+    /// When enough changed since the last one (a large import's last batch
+    /// always qualifies; a small one adds a few keys to read at restart
+    /// rather than rewriting the whole snapshot).
+    IfDue,
+}
+
+/// Adds the new dictionary entries (and a snapshot when asked), applies the
+/// batch and publishes the new meta; on a storage error the in-memory index
+/// is reloaded from the tree.
+fn commit(
+    m: &Memory,
+    idx: &mut Index,
+    mut batch: Batch,
+    meta: MemoryMeta,
+    snapshot: Snapshot,
+) -> Result<()> {
     for (k, v) in idx.dict.take_new() {
         batch.insert(&k, &v);
+    }
+    if snapshot == Snapshot::IfDue && idx.snapshot_due() {
+        // Every id below next_id is in the index at this point.
+        idx.stage_snapshot(meta.next_id, &mut batch);
     }
     match m.tree.apply(batch) {
         Ok(()) => {
@@ -449,94 +478,209 @@ fn commit(m: &Memory, idx: &mut Index, mut batch: Batch, meta: MemoryMeta) -> Re
     }
 }
 
-/// Writes prepared drafts as one batch. The caller holds `m.writer`.
-/// `end_journal`: the import journal key removed in the same batch.
+/// What a [`write_units`] batch is part of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BatchKind<'a> {
+    /// A request of its own.
+    Request,
+    /// A batch of an import that continues.
+    ImportPart,
+    /// An import's last batch, which removes this journal key.
+    ImportEnd(&'a [u8]),
+}
+
+/// A draft's dedup hash and tokens (source, target).
+pub(crate) type Prepared = (u64, (Vec<crate::text::Token>, Vec<crate::text::Token>));
+
+/// Tokenizing and the dedup hash (Unicode NFC) are the costly part of a
+/// write and need no lock: done on all cores, before [`write_units`] (an
+/// import does it on its reader thread, overlapping the previous batch's
+/// write).
+pub(crate) fn prepare(drafts: &[UnitDraft]) -> Vec<Prepared> {
+    use rayon::prelude::*;
+    drafts
+        .par_iter()
+        .map(|d| {
+            let toks = (score::tokens(&d.source), score::tokens(&d.target));
+            (dedup_hash(&d.source, &d.target, d.context.as_deref()), toks)
+        })
+        .collect()
+}
+
+/// Writes checked drafts as one batch. The caller holds `m.writer`.
+/// `prepared`: [`prepare`] of `drafts` when already done.
 pub(crate) fn write_units(
     m: &Memory,
     drafts: Vec<UnitDraft>,
+    prepared: Option<Vec<Prepared>>,
     now: DateTime<Utc>,
-    end_journal: Option<&[u8]>,
+    kind: BatchKind<'_>,
 ) -> Result<AddReport> {
-    // Tokenizing is the costly part of a write and needs no lock: do it on
-    // all cores first.
     use rayon::prelude::*;
-    let mut toks: Vec<Option<_>> = drafts
-        .par_iter()
-        .map(|d| Some((score::tokens(&d.source), score::tokens(&d.target))))
-        .collect();
+    let mut prepared: Vec<Option<Prepared>> = match prepared {
+        Some(p) if p.len() == drafts.len() => p.into_iter().map(Some).collect(),
+        _ => prepare(&drafts).into_iter().map(Some).collect(),
+    };
     let mut idx = m.index.write().map_err(|_| poisoned())?;
     let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
     let mut batch = Batch::new();
+    // Units to store, by id (JSON-encoded in parallel at the end).
     let mut pending: HashMap<u64, TranslationUnit> = HashMap::new();
-    let mut report = AddReport::default();
-    for (i, d) in drafts.into_iter().enumerate() {
-        let hash = dedup_hash(&d.source, &d.target, d.context.as_deref());
-        let mut existing = None;
-        for ord in idx.with_hash(hash) {
-            let Some(rec) = idx.units.get(ord as usize) else {
+    // An error part-way leaves the in-memory index ahead of the store:
+    // it is then reloaded, like after a failed commit.
+    let staged = (|| -> Result<AddReport> {
+        let mut report = AddReport::default();
+        for (i, d) in drafts.into_iter().enumerate() {
+            let Some((hash, toks)) = prepared.get_mut(i).and_then(Option::take) else {
                 continue;
             };
-            let id = rec.id;
-            let unit = match pending.get(&id) {
-                Some(u) => Some(u.clone()),
-                None => m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", id))?,
-            };
-            if let Some(u) = unit.filter(|u| same_content(u, &d)) {
-                existing = Some((ord, u));
-                break;
+            let mut existing = None;
+            for ord in idx.with_hash(hash) {
+                let Some(rec) = idx.units.get(ord as usize) else {
+                    continue;
+                };
+                let id = rec.id;
+                let unit = match pending.get(&id) {
+                    Some(u) => Some(u.clone()),
+                    None => m.tree.get_json::<TranslationUnit>(&key_u64(b"u/", id))?,
+                };
+                if let Some(u) = unit.filter(|u| same_content(u, &d)) {
+                    existing = Some((ord, u));
+                    break;
+                }
+            }
+            if let Some((ord, mut u)) = existing {
+                u.modified = d.modified.unwrap_or(now).max(u.modified);
+                let ms = micros(u.modified);
+                let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
+                batch.insert(&key_u64(b"t/", u.id), &blob);
+                if let Some(rec) = idx.units.get_mut(ord as usize) {
+                    rec.modified = ms;
+                }
+                idx.log_change(u.id, &mut batch);
+                report.ids.push(u.id);
+                report.updated += 1;
+                pending.insert(u.id, u);
+            } else {
+                let id = meta.next_id;
+                meta.next_id += 1;
+                let unit = unit_from_draft(id, d, None, now);
+                stage_index(&mut idx, &mut batch, &unit, hash, toks);
+                report.ids.push(id);
+                report.added += 1;
+                pending.insert(id, unit);
             }
         }
-        if let Some((ord, mut u)) = existing {
-            u.modified = d.modified.unwrap_or(now).max(u.modified);
-            let ms = micros(u.modified);
-            let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
-            batch.insert_json(&key_u64(b"u/", u.id), &u)?;
-            batch.insert(&key_u64(b"t/", u.id), &blob);
-            if let Some(rec) = idx.units.get_mut(ord as usize) {
-                rec.modified = ms;
-            }
-            report.ids.push(u.id);
-            report.updated += 1;
-            pending.insert(u.id, u);
-        } else {
-            let id = meta.next_id;
-            meta.next_id += 1;
-            let unit = unit_from_draft(id, d, None, now);
-            match toks.get_mut(i).and_then(Option::take) {
-                Some(t) => stage_tokenized(&mut idx, &mut batch, &unit, t)?,
-                None => stage_new_unit(&mut idx, &mut batch, &unit)?,
-            }
-            report.ids.push(id);
-            report.added += 1;
-            pending.insert(id, unit);
+        let encoded: Vec<crate::store::Result<(u64, Vec<u8>)>> = pending
+            .par_iter()
+            .map(|(id, u)| crate::store::encode_json(u).map(|v| (*id, v)))
+            .collect();
+        for r in encoded {
+            let (id, v) = r?;
+            batch.insert(&key_u64(b"u/", id), &v);
         }
-    }
+        Ok(report)
+    })();
+    let report = match staged {
+        Ok(r) => r,
+        Err(e) => {
+            *idx = load_index(&m.tree).unwrap_or_default();
+            return Err(e);
+        }
+    };
     meta.modified = now;
     batch.insert_json(b"meta", &meta)?;
-    if let Some(k) = end_journal {
-        batch.remove(k);
-    }
-    commit(m, &mut idx, batch, meta)?;
+    let snapshot = match kind {
+        BatchKind::Request => Snapshot::IfDue,
+        BatchKind::ImportPart => Snapshot::Never,
+        BatchKind::ImportEnd(k) => {
+            batch.remove(k);
+            Snapshot::IfDue
+        }
+    };
+    commit(m, &mut idx, batch, meta, snapshot)?;
     Ok(report)
 }
 
-/// Reads the persistent index of a memory into memory.
+/// Reads the stored snapshot into `idx` and returns the ids changed since;
+/// `Ok(None)` when there is none or it does not decode (`idx` is then left
+/// empty).
+fn load_snapshot(tree: &Tree, idx: &mut Index) -> crate::store::Result<Option<Vec<u64>>> {
+    let Some(h) = tree.get(index::SNAP_KEY)? else {
+        return Ok(None);
+    };
+    let Some((bound, chunks, len)) = index::decode_snap_header(&h) else {
+        tracing::warn!("index snapshot header unreadable; reading every unit");
+        return Ok(None);
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 32));
+    for i in 0..chunks {
+        match tree.get(&index::snap_chunk_key(i))? {
+            Some(c) => bytes.extend_from_slice(&c),
+            None => break,
+        }
+    }
+    if bytes.len() as u64 != len || idx.load_snapshot(&bytes, bound).is_none() {
+        tracing::warn!("index snapshot incomplete; reading every unit");
+        *idx = Index::default();
+        // Stale chunks are then overwritten or removed by the next snapshot.
+        idx.set_snapshot_state(chunks, []);
+        return Ok(None);
+    }
+    let mut log = Vec::new();
+    for r in tree.scan_prefix(index::SNAP_LOG_PREFIX) {
+        if let Some(id) = crate::store::u64_suffix(&r?.0) {
+            log.push(id);
+        }
+    }
+    idx.set_snapshot_state(chunks, log.iter().copied());
+    Ok(Some(log))
+}
+
+/// Reads the persistent index of a memory into memory: the snapshot, then
+/// the dictionary entries and unit blobs written since (see [`index`]).
 pub(crate) fn load_index(tree: &Tree) -> crate::store::Result<Index> {
+    load_index_from(tree, true)
+}
+
+fn load_index_from(tree: &Tree, use_snapshot: bool) -> crate::store::Result<Index> {
     let mut idx = Index::default();
-    for r in tree.scan_prefix(b"d/") {
+    let changed = if use_snapshot {
+        load_snapshot(tree, &mut idx)?
+    } else {
+        None
+    };
+    let dict_from = u32::try_from(idx.dict.len()).unwrap_or(u32::MAX);
+    for r in tree.scan_prefix_from(
+        b"d/",
+        &[b"d/".as_slice(), &dict_from.to_be_bytes()].concat(),
+    ) {
         let (k, v) = r?;
         idx.dict.load_entry(&k, &v);
     }
     let (mut src, mut tgt) = (Vec::new(), Vec::new());
-    for r in tree.scan_prefix(b"t/") {
+    let mut push = |idx: &mut Index, id: u64, v: &[u8]| {
+        if let Some((hash, modified)) = index::decode_blob_into(v, &mut src, &mut tgt) {
+            idx.push(id, hash, modified, &src, &tgt);
+        }
+    };
+    if let Some(changed) = changed {
+        // Units the snapshot holds that changed since: drop the snapshot's
+        // copy, read the current blob if the unit still exists.
+        for id in changed {
+            if let Some(ord) = idx.by_id.get(&id).copied() {
+                idx.kill(ord);
+            }
+            if let Some(v) = tree.get(&key_u64(b"t/", id))? {
+                push(&mut idx, id, &v);
+            }
+        }
+    }
+    for r in tree.scan_prefix_from(b"t/", &key_u64(b"t/", idx.snap_bound)) {
         let (k, v) = r?;
-        let (Some(id), Some((hash, modified))) = (
-            crate::store::u64_suffix(&k),
-            index::decode_blob_into(&v, &mut src, &mut tgt),
-        ) else {
-            continue;
-        };
-        idx.push(id, hash, modified, &src, &tgt);
+        if let Some(id) = crate::store::u64_suffix(&k) {
+            push(&mut idx, id, &v);
+        }
     }
     Ok(idx)
 }
@@ -651,6 +795,142 @@ pub(crate) mod tests {
                 ..
             })
         ));
+    }
+
+    type LiveUnit = (u64, i64, u64, Vec<u32>, Vec<u32>);
+    /// Live units, (stem key, unit id) postings per side, dictionary size.
+    type LiveView = (Vec<LiveUnit>, Vec<Vec<(u32, u64)>>, usize);
+
+    /// The live content of an index, independent of ordinals.
+    fn live_view(idx: &Index) -> LiveView {
+        let mut units: Vec<LiveUnit> = idx
+            .by_id
+            .iter()
+            .map(|(&id, &ord)| {
+                let u = &idx.units[ord as usize];
+                assert!(u.alive);
+                let (s, t) = (idx.side_ids(ord, 0), idx.side_ids(ord, 1));
+                (id, u.modified, u.hash, s.to_vec(), t.to_vec())
+            })
+            .collect();
+        units.sort();
+        assert_eq!(units.len() as u64, idx.alive);
+        let postings = idx
+            .sides
+            .iter()
+            .map(|side| {
+                let mut v: Vec<(u32, u64)> = Vec::new();
+                for (ck, ords) in side.postings.iter().enumerate() {
+                    for &o in ords {
+                        let u = &idx.units[o as usize];
+                        if u.alive {
+                            v.push((ck as u32, u.id));
+                        }
+                    }
+                }
+                v.sort();
+                v
+            })
+            .collect();
+        (units, postings, idx.dict.len())
+    }
+
+    #[test]
+    fn snapshot_plus_changes_equals_reading_every_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<(String, String)> = (0..300)
+            .map(|i| {
+                (
+                    format!("Save file number {} in folder {}", i, i % 7),
+                    format!("احفظ الملف رقم {} في المجلد {}", i, i % 7),
+                )
+            })
+            .collect();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let m = Memories::open(&store).unwrap();
+            m.create("tm", "en", "ar", None).unwrap();
+            let mem = m.memory("tm").unwrap();
+            let _w = mem.writer.lock().unwrap();
+            let drafts = texts.iter().map(|(s, t)| draft(s, t)).collect();
+            // An import's last batch; 300 units are too few for a snapshot
+            // to be due, so one is written by hand.
+            write_units(
+                &mem,
+                drafts,
+                None,
+                Utc::now(),
+                BatchKind::ImportEnd(b"import/x"),
+            )
+            .unwrap();
+            assert!(mem.tree.get(index::SNAP_KEY).unwrap().is_none());
+            {
+                let mut idx = mem.index.write().unwrap();
+                let mut b = Batch::new();
+                idx.stage_snapshot(mem.meta.read().unwrap().next_id, &mut b);
+                mem.tree.apply(b).unwrap();
+            }
+            assert!(mem.tree.get(index::SNAP_KEY).unwrap().is_some());
+            drop(_w);
+            // Changes after it: a refresh, new units, a replacement and
+            // deletions on both sides of the bound.
+            let r = m
+                .add_units(
+                    "tm",
+                    vec![
+                        draft(&texts[5].0, &texts[5].1),
+                        draft("Open the new window", "افتح النافذة الجديدة"),
+                        draft("Close the window", "أغلق النافذة"),
+                    ],
+                )
+                .unwrap();
+            assert_eq!((r.added, r.updated), (2, 1));
+            m.put_unit("tm", 10, draft("Print the page", "اطبع الصفحة"))
+                .unwrap();
+            m.delete_unit("tm", 20).unwrap();
+            m.delete_unit("tm", r.ids[2]).unwrap();
+            m.put_unit(
+                "tm",
+                r.ids[1],
+                draft("Open the old window", "افتح النافذة القديمة"),
+            )
+            .unwrap();
+            let logged = mem.tree.count_prefix(index::SNAP_LOG_PREFIX).unwrap();
+            assert_eq!(logged, 3, "ids 6, 10 and 20 changed after the snapshot");
+            store.flush_blocking().unwrap();
+        }
+        let store = reopen(dir.path());
+        let m = Memories::open(&store).unwrap();
+        let mem = m.memory("tm").unwrap();
+        let full = load_index_from(&mem.tree, false).unwrap();
+        let fast = mem.index.read().unwrap();
+        assert_eq!(fast.snap_bound, 301);
+        assert_eq!(live_view(&fast), live_view(&full));
+        assert_eq!(fast.alive, 300);
+        drop(fast);
+        let q = model::SearchQuery {
+            text: "Print the page".into(),
+            source_lang: None,
+            target_lang: None,
+            min_score: 90,
+            limit: 5,
+            context: None,
+        };
+        assert_eq!(m.search("tm", &q).unwrap()[0].id, 10);
+
+        // A damaged snapshot is ignored: everything is read from the keys.
+        mem.tree
+            .insert(&index::snap_chunk_key(0), b"\x01\x02")
+            .unwrap();
+        let again = load_index(&mem.tree).unwrap();
+        assert_eq!(again.snap_bound, 0);
+        assert_eq!(live_view(&again), live_view(&full));
+
+        // Dedup after a snapshot load (its hash map is built on first use).
+        let r = m
+            .add_units("tm", vec![draft(&texts[7].0, &texts[7].1)])
+            .unwrap();
+        assert_eq!((r.added, r.updated, r.ids[0]), (0, 1, 8));
     }
 
     #[test]

@@ -58,6 +58,17 @@
 //! key with the rarest query keys whose complement weighs less than `T`
 //! (prefix filtering). When `T = 0` the search falls back to a scan of the
 //! length window.
+//!
+//! # Why stopping at a higher threshold is lossless
+//! Only the top `limit` results are returned. The search first runs the
+//! filter above with a higher threshold `L` (95, 85, 70) in place of `s`;
+//! its candidates include every unit with `base ≥ L`, hence every unit
+//! whose final score is `≥ L` (final ≤ base, and 101 needs base 100). If
+//! at least `limit` of them score `≥ L`, they outrank every unit not found
+//! (those score `< L`), so the top `limit` is the same as at `s`; otherwise
+//! the next level runs, and finally `s` itself. A high `L` needs only the
+//! rarest keys, so a query with good matches never reads the long postings
+//! of frequent words.
 
 use super::model::{DiffOp, Penalty};
 use crate::text::{self, KeyKind, Token, TokenKind};

@@ -7,12 +7,13 @@
 //! unit's source text, languages likewise), so a memory ar→en also answers
 //! en→ar queries.
 //!
-//! The indexed search computes the same candidate set as the exhaustive scan
-//! (every unit whose base score reaches `min_score`, see the proof in
-//! [`super::score`]) and both finish through the same ranking code, so their
-//! results are identical.
+//! The indexed search finds every unit whose base score reaches the
+//! threshold it runs at (see the proofs in [`super::score`]: the prefix
+//! filter, and the rising thresholds that stop once `limit` results are
+//! certain) and both searches finish through the same ranking code, so
+//! their results are identical.
 
-use super::index::Index;
+use super::index::{self, Index};
 use super::model::{ConcordanceHit, FuzzyMatch, SearchQuery, Span, TranslationUnit};
 use super::score::{self, Side, Tok};
 use super::{lang_base, poisoned, Error, Memories, Memory, Result};
@@ -23,6 +24,12 @@ use std::collections::HashMap;
 
 /// Highest `limit`.
 pub const MAX_LIMIT: usize = 100;
+
+/// Thresholds tried, highest first, before a query's own `min_score`.
+const LEVELS: [u32; 3] = [95, 85, 70];
+
+/// A unit scored against the query: `None` when it is gone.
+type Scored = Option<(u32, FuzzyMatch)>;
 
 /// Which side (0 source, 1 target) a query in `source_lang` searches.
 fn resolve_side(
@@ -123,14 +130,19 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
                 // A bitmap instead of sort + dedup: long postings lists of
                 // frequent keys would otherwise dominate the query.
                 for &ord in p {
-                    let (w, b) = ((ord / 64) as usize, ord % 64);
-                    if let Some(word) = seen.get_mut(w) {
-                        if *word & (1 << b) == 0 {
-                            *word |= 1 << b;
-                            cands.push(ord);
-                        }
+                    if let Some(word) = seen.get_mut((ord / 64) as usize) {
+                        *word |= 1 << (ord % 64);
                     }
                 }
+            }
+        }
+        // Read back in ordinal order: the checks below then walk the unit
+        // arrays forwards instead of jumping around them.
+        for (w, &word) in seen.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                cands.push(w as u32 * 64 + bits.trailing_zeros());
+                bits &= bits - 1;
             }
         }
     }
@@ -138,27 +150,40 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
     // Long queries: a map from stem key to group instead of a linear search.
     let gmap: Option<HashMap<u32, usize>> =
         (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
-    let find = |ck: u32| match &gmap {
-        Some(map) => map.get(&ck).copied(),
-        None => g.iter().position(|x| x.0 == ck),
+    // Most unit tokens are in no query group: a 1024-bit filter of the
+    // query's stem keys rejects them before the group lookup.
+    let mut qmask = [0u64; 16];
+    for x in &g {
+        qmask[(x.0 as usize >> 6) & 15] |= 1 << (x.0 & 63);
+    }
+    let find = |ck: u32| {
+        if qmask[(ck as usize >> 6) & 15] & (1 << (ck & 63)) == 0 {
+            return None;
+        }
+        match &gmap {
+            Some(map) => map.get(&ck).copied(),
+            None => g.iter().position(|x| x.0 == ck),
+        }
     };
     let mut counts = vec![0u32; g.len()];
     let (mut prev, mut cur) = (Vec::new(), Vec::new());
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
     for ord in cands {
-        let Some(rec) = idx.units.get(ord as usize) else {
-            continue;
+        // Weighted lengths are at most 2·MAX_TOKENS, so the short copy is
+        // exact; dead units read as 0 and are also caught below.
+        let lu = match idx.short_lens.get(ord as usize) {
+            Some(l) => u32::from(l[side]),
+            None => continue,
         };
-        let lu = rec.lens[side];
-        if !rec.alive || lu < t || lu > hi {
+        if lu < t || lu > hi || !idx.units.get(ord as usize).is_some_and(|r| r.alive) {
             continue;
         }
         if t > 0 {
             counts.iter_mut().for_each(|c| *c = 0);
             let mut overlap = 0u32;
-            for &id in idx.side_ids(ord, side) {
-                let ck = idx.dict.entry(id).0;
+            for &k in idx.side_keys(ord, side) {
+                let ck = index::key_ckey(k);
                 if let Some(gi) = find(ck) {
                     if counts[gi] < g[gi].1 {
                         counts[gi] += 1;
@@ -237,12 +262,27 @@ impl Memories {
             .map(|t| idx.dict.resolve(t, &mut local))
             .collect();
         let s = q.min_score.min(100);
-        let cands = if exhaustive {
-            exhaustive_candidates(&idx, side, &qv, s)
-        } else {
-            indexed_candidates(&idx, side, &qv, s)
-        };
-        rank(&m, &idx, side, q, &qtokens, &qv, cands)
+        let mut scored = HashMap::new();
+        if exhaustive {
+            let cands = exhaustive_candidates(&idx, side, &qv, s);
+            return rank(&m, &idx, side, q, &qtokens, &qv, cands, &mut scored);
+        }
+        // Top-k by rising thresholds: when at least `limit` units score
+        // ≥ L, every unit below L ranks after them, so the answer is the
+        // one at `min_score` — and a high L needs only the rarest keys'
+        // postings (see `score`), never the long lists of frequent ones.
+        // Units scored at one level are not loaded again at the next.
+        for level in LEVELS.iter().copied().filter(|&l| l > s) {
+            let cands = indexed_candidates(&idx, side, &qv, level);
+            let mut at = q.clone();
+            at.min_score = level;
+            let r = rank(&m, &idx, side, &at, &qtokens, &qv, cands, &mut scored)?;
+            if r.len() >= q.limit {
+                return Ok(r);
+            }
+        }
+        let cands = indexed_candidates(&idx, side, &qv, s);
+        rank(&m, &idx, side, q, &qtokens, &qv, cands, &mut scored)
     }
 
     /// Units whose source or target contains `phrase` (normalized, clitic
@@ -308,9 +348,9 @@ impl Memories {
                     continue;
                 }
                 let keys: Vec<u32> = idx
-                    .side_ids(ord, side)
+                    .side_keys(ord, side)
                     .iter()
-                    .map(|&id| idx.dict.entry(id).0)
+                    .map(|&k| index::key_ckey(k))
                     .collect();
                 for start in 0..keys.len().saturating_sub(qk.len() - 1) {
                     if keys[start..start + qk.len()] == qk[..] {
@@ -353,6 +393,9 @@ impl Memories {
 /// score; 101 is only possible from base 100). A candidate whose bound
 /// equals the `limit`-th score is still loaded: the tie-break
 /// ([`score::tie_similarity`]) needs its text.
+/// `scored` keeps every unit scored (by ordinal), for the next call with
+/// the same query.
+#[allow(clippy::too_many_arguments)]
 fn rank(
     m: &Memory,
     idx: &Index,
@@ -361,6 +404,7 @@ fn rank(
     qtokens: &[Token],
     qv: &[Tok],
     mut cands: Vec<(u32, u32)>,
+    scored: &mut HashMap<u32, Scored>,
 ) -> Result<Vec<FuzzyMatch>> {
     let upper = |base: u32| if base == 100 { 101 } else { base };
     let order = |ord: u32| {
@@ -387,61 +431,88 @@ fn rank(
                 }
             }
         }
-        let Some(rec) = idx.units.get(ord as usize) else {
+        let entry = match scored.get(&ord) {
+            Some(e) => e.clone(),
+            None => {
+                let e = score_unit(m, idx, side, q, &qside, qv, ord, base, &mut local)?;
+                scored.insert(ord, e.clone());
+                e
+            }
+        };
+        let Some((sc, fm)) = entry else {
             continue;
         };
-        let Some(unit) = m
-            .tree
-            .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
-        else {
-            continue;
-        };
-        let (text, other, lang, other_lang) = if side == 0 {
-            (unit.source, unit.target, unit.source_lang, unit.target_lang)
-        } else {
-            (unit.target, unit.source, unit.target_lang, unit.source_lang)
-        };
-        let ut = score::tokens(&text);
-        let uv: Vec<Tok> = ut.iter().map(|t| idx.dict.resolve(t, &mut local)).collect();
-        let uside = Side {
-            text: &text,
-            tokens: &ut,
-            toks: &uv,
-        };
-        let steps = score::align(qv, &uv);
-        let penalties = score::penalties(&qside, &uside, &steps);
-        let identical = q.text == text;
-        let context_equal = q.context.is_some() && q.context == unit.context;
-        let sc = score::final_score(base, &penalties, identical, context_equal);
         if sc < q.min_score {
             continue;
         }
-        let diff = score::diff(&qside, &uside, &steps);
         let (modified, id) = order(ord);
         let k = (
             Reverse(sc),
-            Reverse(score::tie_similarity(&q.text, &text)),
+            Reverse(score::tie_similarity(&q.text, &fm.source)),
             modified,
             id,
         );
-        let fm = FuzzyMatch {
-            id: unit.id,
-            score: sc,
-            source: text,
-            target: other,
-            source_lang: lang,
-            target_lang: other_lang,
-            diff,
-            penalties,
-            origin: unit.origin,
-            modified: unit.modified,
-            context: unit.context,
-        };
         let pos = results.partition_point(|(x, _)| *x < k);
         results.insert(pos, (k, fm));
         results.truncate(q.limit);
     }
     Ok(results.into_iter().map(|(_, f)| f).collect())
+}
+
+/// Loads one candidate and computes its final score and match.
+#[allow(clippy::too_many_arguments)]
+fn score_unit(
+    m: &Memory,
+    idx: &Index,
+    side: usize,
+    q: &SearchQuery,
+    qside: &Side<'_>,
+    qv: &[Tok],
+    ord: u32,
+    base: u32,
+    local: &mut HashMap<String, u32>,
+) -> Result<Scored> {
+    let Some(rec) = idx.units.get(ord as usize) else {
+        return Ok(None);
+    };
+    let Some(unit) = m
+        .tree
+        .get_json::<TranslationUnit>(&key_u64(b"u/", rec.id))?
+    else {
+        return Ok(None);
+    };
+    let (text, other, lang, other_lang) = if side == 0 {
+        (unit.source, unit.target, unit.source_lang, unit.target_lang)
+    } else {
+        (unit.target, unit.source, unit.target_lang, unit.source_lang)
+    };
+    let ut = score::tokens(&text);
+    let uv: Vec<Tok> = ut.iter().map(|t| idx.dict.resolve(t, local)).collect();
+    let uside = Side {
+        text: &text,
+        tokens: &ut,
+        toks: &uv,
+    };
+    let steps = score::align(qv, &uv);
+    let penalties = score::penalties(qside, &uside, &steps);
+    let identical = q.text == text;
+    let context_equal = q.context.is_some() && q.context == unit.context;
+    let sc = score::final_score(base, &penalties, identical, context_equal);
+    let diff = score::diff(qside, &uside, &steps);
+    let fm = FuzzyMatch {
+        id: unit.id,
+        score: sc,
+        source: text,
+        target: other,
+        source_lang: lang,
+        target_lang: other_lang,
+        diff,
+        penalties,
+        origin: unit.origin,
+        modified: unit.modified,
+        context: unit.context,
+    };
+    Ok(Some((sc, fm)))
 }
 
 #[cfg(test)]
@@ -729,6 +800,68 @@ mod recall_tests {
             nonempty += usize::from(!m.search("tm", &q).unwrap().is_empty());
         }
         assert!(nonempty > 100, "queries must find something: {nonempty}");
+    }
+
+    /// Near-duplicates (so the rising thresholds stop early), exact ties
+    /// (same text in other contexts) and case or number variants (base
+    /// above a threshold, final score below it) against the full scan.
+    #[test]
+    fn top_k_by_levels_equals_exhaustive() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        let words = [
+            "open", "the", "file", "save", "folder", "window", "print", "close", "new", "all",
+            "settings", "now", "please", "3", "7", "<b>", ".",
+        ];
+        let bases: Vec<Vec<&str>> = (0..40)
+            .map(|_| {
+                (0..4 + r.below(6))
+                    .map(|_| words[r.below(words.len())])
+                    .collect()
+            })
+            .collect();
+        let mut drafts = Vec::new();
+        for (i, b) in bases.iter().enumerate() {
+            for v in 0..12 {
+                let mut w = b.clone();
+                for _ in 0..v % 4 {
+                    let at = r.below(w.len());
+                    w[at] = words[r.below(words.len())];
+                }
+                let mut text = w.join(" ");
+                if v % 5 == 1 {
+                    text = text.to_uppercase();
+                }
+                let mut d = draft(&text, &format!("ت {i} {v}"));
+                if v % 3 == 0 {
+                    d.context = Some(format!("ctx{v}"));
+                }
+                drafts.push(d);
+            }
+        }
+        m.add_units("tm", drafts).unwrap();
+        let mut full = 0;
+        for (i, b) in bases.iter().enumerate() {
+            for (min_score, limit) in [(0, 1), (30, 2), (50, 5), (60, 3), (80, 5), (90, 10)] {
+                let mut w = b.clone();
+                if i % 2 == 0 {
+                    let at = r.below(w.len());
+                    w[at] = words[r.below(words.len())];
+                }
+                let q = SearchQuery {
+                    text: w.join(" "),
+                    source_lang: Some("en".into()),
+                    target_lang: None,
+                    min_score,
+                    limit,
+                    context: (i % 3 == 0).then(|| "ctx3".to_string()),
+                };
+                compare(&m, &q);
+                full += usize::from(m.search("tm", &q).unwrap().len() == limit);
+            }
+        }
+        assert!(full > 100, "most queries fill their limit: {full}");
     }
 
     /// Decodes one field of the data set's TSV (`\\`, `\t`, `\n`, `\r`).

@@ -14,7 +14,14 @@
 //!
 //! # Schema version
 //! The key `schema_version` in the default tree holds [`SCHEMA_VERSION`]; a
-//! data dir written by another version is refused with a clear error.
+//! data dir written by another version is refused with a clear error, except
+//! that a version listed in [`UPGRADABLE`] is accepted and marked current.
+//!
+//! * 1: the first layout.
+//! * 2: translation memories add an index snapshot with a change log
+//!   (`snap`, `s/`, `c/`, see `memory::index`). A version-1 dir is a valid
+//!   version-2 dir without a snapshot; a version-1 build must not write to a
+//!   version-2 dir, as it would not log its changes for the snapshot.
 
 mod error;
 
@@ -24,7 +31,9 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
 
 /// The on-disk layout version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+/// Older versions this build reads as they are (and then marks current).
+const UPGRADABLE: &[u32] = &[1];
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// Attempts (50 ms apart) to take the data dir's lock before giving up.
 const LOCK_RETRIES: u32 = 40;
@@ -95,6 +104,10 @@ impl Store {
                     .map(u32::from_be_bytes)
                     .unwrap_or(0);
                 if found == SCHEMA_VERSION {
+                    Ok(())
+                } else if UPGRADABLE.contains(&found) {
+                    self.db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                    self.db.flush()?;
                     Ok(())
                 } else {
                     Err(Error::SchemaMismatch {
@@ -375,6 +388,39 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let v: Option<String> = store.tree("tm:default").unwrap().get_json(b"k").unwrap();
         assert_eq!(v.as_deref(), Some("الذكاء الاصطناعي"));
+    }
+
+    #[test]
+    fn older_schema_is_upgraded_and_unknown_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.db.insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let reopen = || {
+            for _ in 0..100 {
+                match Store::open(dir.path()) {
+                    Err(Error::Locked(_)) => {
+                        std::thread::sleep(std::time::Duration::from_millis(20))
+                    }
+                    other => return other,
+                }
+            }
+            Store::open(dir.path())
+        };
+        {
+            let store = reopen().unwrap();
+            let v = store.db.get(SCHEMA_KEY).unwrap().unwrap();
+            assert_eq!(v.as_ref(), SCHEMA_VERSION.to_be_bytes());
+            store.db.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let r = reopen();
+        assert!(
+            matches!(r, Err(Error::SchemaMismatch { found: 99, .. })),
+            "{r:?}"
+        );
     }
 
     #[test]
