@@ -129,7 +129,7 @@ pub enum TmCommand {
         /// Memory name.
         #[arg(long, default_value = "default")]
         memory: String,
-        /// Lowest score shown (0-101).
+        /// Lowest score shown (30-101).
         #[arg(long, default_value_t = 70)]
         min_score: u32,
         /// Most matches shown (1-100).

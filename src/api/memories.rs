@@ -1,7 +1,7 @@
 //! Translation-memory routes: memories, units, fuzzy search, concordance,
 //! import and export.
 //!
-//! Search defaults: `min_score` 70 (0–101 accepted, else 422), `limit` 5
+//! Search defaults: `min_score` 70 (30–101 accepted, else 422), `limit` 5
 //! (1–100, else 422); a segment is matched on its first 2,000 tokens, so a
 //! 10 MB segment cannot hang the server. CPU-heavy work (search, import,
 //! export) runs on the blocking pool.
@@ -10,7 +10,7 @@ use super::memory_dto::*;
 use super::upload::{blocking, spool_body};
 use super::{validate_name, ApiError, AppState, Problem};
 use crate::formats::Format;
-use crate::memory::{model::SearchQuery, Error, MAX_UNITS_PER_REQUEST};
+use crate::memory::{model::SearchQuery, search::MIN_SCORE_FLOOR, Error, MAX_UNITS_PER_REQUEST};
 use actix_web::{delete, get, http::StatusCode, post, put, web, HttpResponse};
 use utoipa::OpenApi;
 
@@ -331,13 +331,13 @@ pub async fn delete_unit(
 }
 
 /// `min_score` as an integer threshold: a fraction rounds up (scores are
-/// integers), outside 0–101 (or not finite) is a 422.
+/// integers), outside 30–101 (or not finite) is a 422.
 fn min_score_of(v: Option<f64>) -> Result<u32, ApiError> {
     let v = v.unwrap_or(70.0);
-    if !v.is_finite() || !(0.0..=101.0).contains(&v) {
+    if !v.is_finite() || !(f64::from(MIN_SCORE_FLOOR)..=101.0).contains(&v) {
         return Err(ApiError::invalid_field(
             "min_score",
-            format!("min_score must be between 0 and 101, got {v}"),
+            format!("min_score must be between {MIN_SCORE_FLOOR} and 101, got {v}"),
         ));
     }
     Ok(v.ceil() as u32)
@@ -373,7 +373,7 @@ fn bounded(
     responses(
         (status = 200, description = "Matches, best first (`results` for a batch)", body = SearchResponse),
         (status = 404, description = "`memory_not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty text, `min_score` outside 0–101, `limit` outside 1–100, or a language not in the memory", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Empty text, `min_score` outside 30–101, `limit` outside 1–100, or a language not in the memory", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/v1/memories/{tm}/search")]

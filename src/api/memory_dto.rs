@@ -251,9 +251,10 @@ pub struct SearchBody {
     /// Wanted translation language; default the other language of the memory.
     #[serde(default)]
     pub target_lang: Option<String>,
-    /// Lowest score returned, 0–101 (default 70). A fraction is rounded up
+    /// Lowest score returned, 30–101 (default 70). A fraction is rounded up
     /// (scores are integers, so `87.5` returns scores from 88).
     #[serde(default)]
+    #[schema(minimum = 30, maximum = 101)]
     pub min_score: Option<f64>,
     /// Most matches per segment, 1–100 (default 5).
     #[serde(default)]

@@ -57,7 +57,8 @@ pub struct SuggestRequestDto {
     pub memories: Option<Vec<String>>,
     /// Term bases for recognition (default `["tech"]`).
     pub termbases: Option<Vec<String>>,
-    /// Lowest match score a suggestion may come from, 0–100 (default 70).
+    /// Lowest match score a suggestion may come from, 30–100 (default 70).
+    #[schema(minimum = 30, maximum = 100)]
     pub min_score: Option<u32>,
     /// Matches listed per segment, 1–50 (default 3).
     pub limit: Option<usize>,
@@ -356,7 +357,7 @@ pub fn to_request(dto: SuggestRequestDto) -> SuggestRequest {
 /// memory, recognizes terms, aligns each term with its translation in the
 /// best match, repairs the match when a known term or a number differs, and
 /// checks the suggestion's terminology. All offsets are Unicode code points.
-/// Limits: `min_score` 0–100, `limit` 1–50, at most 20,000 segments
+/// Limits: `min_score` 30–100, `limit` 1–50, at most 20,000 segments
 /// (422 `invalid_field` otherwise).
 #[utoipa::path(
     tag = "suggest",

@@ -24,6 +24,11 @@ use std::collections::HashMap;
 
 /// Highest `limit`.
 pub const MAX_LIMIT: usize = 100;
+/// Lowest `min_score` a search accepts. Under 30% a "match" shares too
+/// little with the segment to help a translator (Trados accepts 30–100,
+/// OmegaT's floor is 30), and every unit of the memory would qualify at 0,
+/// so one request could make the server score a million units per segment.
+pub const MIN_SCORE_FLOOR: u32 = 30;
 
 /// Thresholds tried, highest first, before a query's own `min_score`.
 const LEVELS: [u32; 3] = [95, 85, 70];
@@ -68,8 +73,11 @@ fn resolve_side(
 }
 
 fn check_query(q: &SearchQuery) -> Result<()> {
-    if q.min_score > 101 {
-        return Err(Error::invalid("min_score", "must be between 0 and 101"));
+    if !(MIN_SCORE_FLOOR..=101).contains(&q.min_score) {
+        return Err(Error::invalid(
+            "min_score",
+            format!("must be between {MIN_SCORE_FLOOR} and 101"),
+        ));
     }
     if q.limit == 0 || q.limit > MAX_LIMIT {
         return Err(Error::invalid("limit", "must be between 1 and 100"));
@@ -616,14 +624,16 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!((r[0].score, r[0].target.as_str()), (101, "Save the file"));
         assert_eq!(r[1].score, 100);
-        q.min_score = 102;
-        assert!(matches!(
-            m.search("tm", &q),
-            Err(Error::Invalid {
-                field: "min_score",
-                ..
-            })
-        ));
+        for below_or_above in [0, MIN_SCORE_FLOOR - 1, 102] {
+            q.min_score = below_or_above;
+            assert!(matches!(
+                m.search("tm", &q),
+                Err(Error::Invalid {
+                    field: "min_score",
+                    ..
+                })
+            ));
+        }
         q.min_score = 70;
         q.limit = 0;
         assert!(matches!(
@@ -792,7 +802,7 @@ mod recall_tests {
                 text,
                 source_lang: Some(if i % 2 == 0 { "ar" } else { "en" }.into()),
                 target_lang: None,
-                min_score: [0, 10, 35, 50, 60, 70, 75, 80, 90, 99, 100, 101][i % 12],
+                min_score: [30, 31, 35, 50, 60, 70, 75, 80, 90, 99, 100, 101][i % 12],
                 limit: [1, 3, 100][i % 3],
                 context: None,
             };
@@ -843,7 +853,7 @@ mod recall_tests {
         m.add_units("tm", drafts).unwrap();
         let mut full = 0;
         for (i, b) in bases.iter().enumerate() {
-            for (min_score, limit) in [(0, 1), (30, 2), (50, 5), (60, 3), (80, 5), (90, 10)] {
+            for (min_score, limit) in [(30, 1), (30, 2), (50, 5), (60, 3), (80, 5), (90, 10)] {
                 let mut w = b.clone();
                 if i % 2 == 0 {
                     let at = r.below(w.len());

@@ -131,3 +131,14 @@ impl MatchSource for MemorySource<'_> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn suggest_and_memory_share_the_min_score_floor() {
+        assert_eq!(
+            super::super::model::MIN_SCORE_FLOOR,
+            crate::memory::search::MIN_SCORE_FLOOR
+        );
+    }
+}

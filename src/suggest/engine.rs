@@ -6,7 +6,7 @@ use super::check::checks;
 use super::error::{Error, Result};
 use super::model::{
     MemoryMatch, SegmentSuggestion, SuggestRequest, SuggestResponse, Suggestion, SuggestionKind,
-    MAX_LIMIT, MAX_SEGMENTS,
+    MAX_LIMIT, MAX_SEGMENTS, MIN_SCORE_FLOOR,
 };
 use super::repair::repair;
 use super::source::{MatchSource, TermRecognizer};
@@ -46,10 +46,13 @@ fn pieces(req: &SuggestRequest) -> Result<Vec<Piece<'_>>> {
             format!("must be between 1 and {MAX_LIMIT}, got {}", req.limit),
         ));
     }
-    if req.min_score > 100 {
+    if !(MIN_SCORE_FLOOR..=100).contains(&req.min_score) {
         return Err(Error::invalid(
             "min_score",
-            format!("must be between 0 and 100, got {}", req.min_score),
+            format!(
+                "must be between {MIN_SCORE_FLOOR} and 100, got {}",
+                req.min_score
+            ),
         ));
     }
     for (field, tag) in [
@@ -739,11 +742,16 @@ mod tests {
             min_score: 101,
             ..request(&["نص"], &[])
         };
+        let low = SuggestRequest {
+            min_score: MIN_SCORE_FLOOR - 1,
+            ..request(&["نص"], &[])
+        };
         for (req, field) in [
             (both, "text"),
             (neither, "text"),
             (zero, "limit"),
             (high, "min_score"),
+            (low, "min_score"),
         ] {
             match suggest(&req, &terms, &mem) {
                 Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// Default minimum fuzzy score a memory match needs to be used.
 pub const DEFAULT_MIN_SCORE: u32 = 70;
+/// Lowest `min_score` accepted: the memory search's floor (see
+/// `memory::search::MIN_SCORE_FLOOR`; the adapters' tests keep the two equal).
+pub const MIN_SCORE_FLOOR: u32 = 30;
 /// Default number of matches listed per segment.
 pub const DEFAULT_LIMIT: usize = 3;
 /// Largest `limit` accepted: more matches per segment help no translator and
