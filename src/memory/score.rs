@@ -31,8 +31,10 @@
 //! A segment identical to the unit's text (byte for byte) scores 100 and no
 //! penalty applies; it scores **101** when the request's `context` equals
 //! the unit's context. Scores are integers 0–101. Equal scores are ordered
-//! by [`tie_similarity`] (character similarity of the texts as written),
-//! then newer `modified`, then lower id: among units a token score cannot
+//! by [`tie_similarity`] (character similarity of the texts as written;
+//! among units tying at the last place of the answer, the 32 newest are
+//! compared, so thousands of near duplicates cost no more than 32), then
+//! newer `modified`, then lower id: among units a token score cannot
 //! tell apart, the one with fewer character edits reads closest to the
 //! query (`Stop video` prefers `Stop audio` over `Stop recording`).
 //!

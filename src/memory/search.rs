@@ -32,6 +32,9 @@ pub const MIN_SCORE_FLOOR: u32 = 30;
 
 /// Thresholds tried, highest first, before a query's own `min_score`.
 const LEVELS: [u32; 3] = [95, 85, 70];
+/// Candidates read, once `limit` results are in, only because they could
+/// tie the last one (see [`rank`]).
+const TIE_CANDIDATES: usize = 32;
 
 /// A unit scored against the query: `None` when it is gone.
 type Scored = Option<(u32, FuzzyMatch)>;
@@ -431,10 +434,19 @@ fn rank(
         toks: qv,
     };
     let mut local = HashMap::new();
+    let mut tie_loads = 0;
     for (ord, base) in cands {
         if results.len() >= q.limit {
             if let Some(((Reverse(kth), ..), _)) = results.get(q.limit - 1) {
                 if *kth > upper(base) {
+                    break;
+                }
+                // This candidate can at best tie the last result. Near
+                // duplicates can tie by the thousand; only the first
+                // TIE_CANDIDATES of them (newest first) are read for the
+                // tie-break, so a search stays bounded.
+                tie_loads += 1;
+                if tie_loads > TIE_CANDIDATES {
                     break;
                 }
             }
@@ -607,6 +619,28 @@ mod tests {
         q.limit = 1;
         let r = m.search("tm", &q).unwrap();
         assert_eq!((r[0].score, r[0].source.as_str()), (50, "احذف المجلد"));
+        assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
+    }
+
+    #[test]
+    fn thousands_of_ties_read_a_bounded_number_and_match_the_scan() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        // 300 units tie at the same score (each adds one number).
+        let drafts: Vec<_> = (0..300)
+            .map(|i| {
+                draft(
+                    &format!("Export the report {i}"),
+                    &format!("صدّر التقرير {i}"),
+                )
+            })
+            .collect();
+        m.add_units("tm", drafts).unwrap();
+        let mut q = query("Export the report", 50);
+        q.limit = 3;
+        let r = m.search("tm", &q).unwrap();
+        assert_eq!(r.len(), 3);
+        assert!(r.iter().all(|u| u.score == r[0].score), "{r:?}");
         assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
     }
 
