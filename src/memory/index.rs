@@ -422,30 +422,28 @@ pub fn decode_blob(v: &[u8]) -> Option<(u64, i64, Vec<u32>, Vec<u32>)> {
 }
 
 impl Index {
+    /// Arena range of side `side` (0 source, 1 target) of ordinal `ord`;
+    /// token ids and stem keys are stored at the same positions.
+    fn side_range(&self, ord: u32, side: usize) -> std::ops::Range<usize> {
+        let Some(u) = self.units.get(ord as usize) else {
+            return 0..0;
+        };
+        let (ns, nt) = (u.ns as usize, u.nt as usize);
+        if side == 0 {
+            u.off..u.off + ns
+        } else {
+            u.off + ns..u.off + ns + nt
+        }
+    }
+
     /// Token ids of side `side` (0 source, 1 target) of ordinal `ord`.
     pub fn side_ids(&self, ord: u32, side: usize) -> &[u32] {
-        let Some(u) = self.units.get(ord as usize) else {
-            return &[];
-        };
-        let (a, b) = if side == 0 {
-            (u.off, u.off + u.ns as usize)
-        } else {
-            (u.off + u.ns as usize, u.off + u.ns as usize + u.nt as usize)
-        };
-        self.arena.get(a..b).unwrap_or(&[])
+        self.arena.get(self.side_range(ord, side)).unwrap_or(&[])
     }
 
     /// Packed stem keys ([`pack_key`]) of side `side` of ordinal `ord`.
     pub fn side_keys(&self, ord: u32, side: usize) -> &[u32] {
-        let Some(u) = self.units.get(ord as usize) else {
-            return &[];
-        };
-        let (a, b) = if side == 0 {
-            (u.off, u.off + u.ns as usize)
-        } else {
-            (u.off + u.ns as usize, u.off + u.ns as usize + u.nt as usize)
-        };
-        self.keys.get(a..b).unwrap_or(&[])
+        self.keys.get(self.side_range(ord, side)).unwrap_or(&[])
     }
 
     /// Scorer view of a stored side.
