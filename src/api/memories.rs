@@ -6,6 +6,7 @@
 //! 10 MB segment cannot hang the server. CPU-heavy work (search, import,
 //! export) runs on the blocking pool.
 
+use super::download;
 use super::memory_dto::*;
 use super::upload::{blocking, spool_body};
 use super::{validate_name, ApiError, AppState, Problem};
@@ -535,33 +536,6 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(UnitImportReportDto::from(report)))
 }
 
-/// A `Write` that hands 64 KiB chunks to the response stream (bounded
-/// channel: the exporter waits when the client reads slowly).
-struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<bytes::Bytes>,
-    buf: Vec<u8>,
-}
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= 64 * 1024 {
-            self.flush()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = bytes::Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .blocking_send(chunk)
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
-    }
-}
-
 /// Streams the memory as TMX 1.4b (default) or TSV; re-importing the file
 /// yields the same units.
 #[utoipa::path(
@@ -587,38 +561,24 @@ pub async fn export(
             "export supports tmx and tsv",
         ));
     }
-    state.memories.get_meta(&tm)?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
+    // Resolved before the answer starts: a missing memory is a 404, and a
+    // failure while the body streams cuts the transfer (never a short file).
     let mems = state.memories.clone();
     let name = tm.into_inner();
-    let name_for_task = name.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut w = ChannelWriter {
-            tx,
-            buf: Vec::new(),
-        };
-        let r = mems
-            .export(&name_for_task, format, &mut w)
-            .and_then(|()| std::io::Write::flush(&mut w).map_err(Error::from));
-        if let Err(e) = r {
-            // Headers are gone already; the truncated body tells the client.
-            tracing::error!(error = %e, memory = %name_for_task, "export failed");
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
-    });
+    let source = {
+        let name = name.clone();
+        blocking(move || mems.export_source(&name).map_err(ApiError::from)).await?
+    };
     let (ctype, ext) = match format {
         Format::Tmx => ("application/x-tmx+xml", "tmx"),
         _ => ("text/tab-separated-values; charset=utf-8", "tsv"),
     };
-    Ok(HttpResponse::Ok()
-        .content_type(ctype)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{ext}\""),
-        ))
-        .streaming(stream))
+    Ok(download::streamed(
+        ctype,
+        &format!("{name}.{ext}"),
+        format!("memory {name}"),
+        move |out| source.write(format, out).map_err(|e| e.to_string()),
+    ))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod docs;
+pub mod download;
 pub mod error;
 pub mod health;
 pub mod memories;

@@ -6,6 +6,7 @@
 //! `termbase_not_found` (create it with `PUT /v1/termbases/{tb}` first): an
 //! implicit create would turn a typo in the name into a new term base.
 
+use super::download;
 use super::termbase_dto::*;
 use super::upload::{blocking, spool_body};
 use super::{validate_name, ApiError, AppState, Problem};
@@ -594,82 +595,21 @@ pub async fn export_termbase(
             ))
         }
     };
-    state.termbases.get_meta(&path).map_err(termbase_error)?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    // The entries are fixed before the answer starts: a term base deleted or
+    // changed while the body streams cannot cut the file short.
     let tbs = state.termbases.clone();
     let name = path.into_inner();
-    tokio::task::spawn_blocking(move || {
-        let mut out = ChannelWriter {
-            tx: tx.clone(),
-            buf: Vec::with_capacity(CHUNK_BYTES),
-        };
-        let result = tbs.export(&name, format, &mut out).and_then(|()| {
-            out.finish().map_err(|e| termbase::Error::Io {
-                path: "<export>".into(),
-                message: e.to_string(),
-            })
-        });
-        if let Err(e) = result {
-            tracing::error!(error = %e, termbase = %name, "export failed mid-stream");
-            // The client sees a truncated (aborted) response, never a
-            // silently short file.
-            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    let snapshot = {
+        let name = name.clone();
+        blocking(move || tbs.export_snapshot(&name).map_err(termbase_error)).await?
+    };
     let ext = format.as_str();
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"termbase.{ext}\""),
-        ))
-        .streaming(stream))
-}
-
-/// Bytes per streamed chunk of an export.
-const CHUNK_BYTES: usize = 64 * 1024;
-
-/// A `Write` that sends 64 KiB chunks through a bounded channel (so a slow
-/// client slows the writer instead of growing memory).
-struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
-    buf: Vec<u8>,
-}
-
-impl ChannelWriter {
-    fn send(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = Bytes::from(std::mem::replace(
-            &mut self.buf,
-            Vec::with_capacity(CHUNK_BYTES),
-        ));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
-    }
-
-    fn finish(&mut self) -> std::io::Result<()> {
-        self.send()
-    }
-}
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK_BYTES {
-            self.send()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    Ok(download::streamed(
+        content_type,
+        &format!("termbase.{ext}"),
+        format!("termbase {name}"),
+        move |out| snapshot.write(format, out).map_err(|e| e.to_string()),
+    ))
 }
 
 #[cfg(test)]

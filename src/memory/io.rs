@@ -64,6 +64,7 @@ use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader}
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::{BufRead, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Units per write batch of an import.
 pub const IMPORT_BATCH: usize = 10_000;
@@ -199,11 +200,34 @@ impl Memories {
 
     /// Streams every unit of a memory as TMX 1.4b (or TSV) into `out`.
     pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
-        let m = self.memory(name)?;
-        let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        self.export_source(name)?.write(format, out)
+    }
+
+    /// The memory to export, resolved now: an HTTP export takes it before
+    /// answering, so a missing memory is a clean 404 rather than an empty
+    /// 200.
+    pub fn export_source(&self, name: &str) -> Result<MemoryExport> {
+        let memory = self.memory(name)?;
+        let meta = memory.meta.read().map_err(|_| poisoned())?.clone();
+        Ok(MemoryExport { memory, meta })
+    }
+}
+
+/// A memory about to be exported (see [`Memories::export_source`]).
+pub struct MemoryExport {
+    memory: Arc<Memory>,
+    meta: super::model::MemoryMeta,
+}
+
+impl MemoryExport {
+    /// Writes every unit as TMX 1.4b or TSV. A storage error part-way (the
+    /// memory deleted meanwhile, a damaged value) is returned, never a
+    /// silently shorter file.
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
+        let m = &self.memory;
         match format {
             Format::Tmx => {
-                let mut w = TmxWriter::new(out, &meta.source_lang, env!("CARGO_PKG_VERSION"))?;
+                let mut w = TmxWriter::new(out, &self.meta.source_lang, env!("CARGO_PKG_VERSION"))?;
                 for r in m.tree.scan_prefix(b"u/") {
                     let (k, v) = r?;
                     let u: TranslationUnit = crate::store::decode_json(&k, &v)?;

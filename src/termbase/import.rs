@@ -20,8 +20,7 @@
 use super::index::{dup_keys, norm_text};
 use super::model::{Concept, ConceptDraft};
 use super::{
-    concept_from, concept_key, lock, read, tidy, validate_draft, Error, Result, TermBase,
-    TermBases, CONCEPT_PREFIX,
+    concept_from, concept_key, lock, read, tidy, validate_draft, Error, Result, TermBase, TermBases,
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
 use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
@@ -31,6 +30,7 @@ use chrono::Utc;
 use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Entries written per atomic batch in the second pass.
 pub const CHUNK: usize = 5_000;
@@ -446,33 +446,41 @@ impl TermBases {
     }
 
     /// Writes the whole term base to `out` as `format` (csv, tsv or tbx),
-    /// streaming from the store in id order.
+    /// in id order (see [`TermBases::export_snapshot`]).
     pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+        self.export_snapshot(name)?.write(format, out)
+    }
+
+    /// The term base's entries as they are now, for [`ExportSnapshot::write`].
+    /// Taken from the in-memory index under one read lock, so an export is a
+    /// consistent point in time, needs no decoding, and is unaffected by
+    /// writes or a delete of the term base while it streams; an HTTP export
+    /// takes it before answering, so a missing term base is a clean 404.
+    pub fn export_snapshot(&self, name: &str) -> Result<ExportSnapshot> {
         let tb = self.base(name)?;
+        let (concepts, _) = read(&tb.index).ids_after(None, usize::MAX);
+        Ok(ExportSnapshot { concepts })
+    }
+}
+
+/// Entries of a term base at one point in time, ready to be written.
+pub struct ExportSnapshot {
+    concepts: Vec<Arc<Concept>>,
+}
+
+impl ExportSnapshot {
+    /// Writes the entries as `format` (csv, tsv or tbx).
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
         let mut langs: Vec<String> = {
-            let ix = read(&tb.index);
-            let (all, _) = ix.ids_after(None, usize::MAX);
-            let mut set: std::collections::BTreeSet<String> = Default::default();
-            for c in all {
-                set.extend(c.terms.keys().cloned());
+            let mut set: std::collections::BTreeSet<&str> = Default::default();
+            for c in &self.concepts {
+                set.extend(c.terms.keys().map(String::as_str));
             }
-            set.into_iter().collect()
+            set.into_iter().map(str::to_owned).collect()
         };
         // Arabic and English first, as people read the file.
         langs.sort_by_key(|l| (!l.starts_with("ar"), !l.starts_with("en"), l.clone()));
-        let failed: std::cell::RefCell<Option<Error>> = std::cell::RefCell::new(None);
-        let concepts = tb.tree.scan_prefix(CONCEPT_PREFIX).map_while(|r| {
-            let decoded = r.map_err(Error::from).and_then(|(k, v)| {
-                crate::store::decode_json::<Concept>(&k, &v).map_err(Error::from)
-            });
-            match decoded {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    *failed.borrow_mut() = Some(e);
-                    None
-                }
-            }
-        });
+        let concepts = self.concepts.iter().map(|c| Concept::clone(c));
         let io = match format {
             Format::Csv => write_terms_delimited(out, b',', &langs, concepts),
             Format::Tsv => write_terms_delimited(out, b'\t', &langs, concepts),
@@ -488,9 +496,6 @@ impl TermBases {
                 ));
             }
         };
-        if let Some(e) = failed.into_inner() {
-            return Err(e);
-        }
         io.map_err(|e| Error::Io {
             path: "<export>".into(),
             message: e.to_string(),
@@ -533,6 +538,36 @@ mod tests {
             Ok(Box::new(DraftIter(items.clone().into_iter())))
         };
         tbs.import_drafts("t", &mut open, opts, &mut |_| {})
+    }
+
+    #[test]
+    fn an_export_snapshot_outlives_changes_and_a_delete_of_its_term_base() {
+        let tbs = setup();
+        run(
+            &tbs,
+            vec![
+                Ok(draft(Some("gpu"), &["وحدة معالجة رسومات"], &["GPU"])),
+                Ok(draft(Some("server"), &["خادم"], &["server"])),
+            ],
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let mut whole = Vec::new();
+        tbs.export("t", Format::Csv, &mut whole).unwrap();
+        let snapshot = tbs.export_snapshot("t").unwrap();
+        tbs.create_concept("t", draft(Some("chip"), &["شريحة"], &["chip"]))
+            .unwrap();
+        tbs.delete("t").unwrap();
+        let mut later = Vec::new();
+        snapshot.write(Format::Csv, &mut later).unwrap();
+        assert_eq!(
+            String::from_utf8(later).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+        assert!(matches!(
+            tbs.export_snapshot("t"),
+            Err(Error::TermBaseNotFound(_))
+        ));
     }
 
     #[test]
