@@ -34,8 +34,17 @@ impl Application {
         let store = Store::open(&args.data.data_dir)?;
         let spool_dir = args.data.data_dir.join("spool");
         std::fs::create_dir_all(&spool_dir)?;
-        let termbases = Arc::new(crate::termbase::TermBases::open(&store)?);
-        let memories = Arc::new(crate::memory::Memories::open(&store)?);
+        // Term bases and memories load independently: on both cores at
+        // once, start-up takes the longer of the two, not their sum.
+        let (termbases, memories) = std::thread::scope(|s| {
+            let termbases = s.spawn(|| crate::termbase::TermBases::open(&store));
+            let memories = crate::memory::Memories::open(&store);
+            let termbases = termbases
+                .join()
+                .map_err(|_| anyhow::anyhow!("loading the term bases panicked"))?;
+            anyhow::Ok((termbases?, memories?))
+        })?;
+        let (termbases, memories) = (Arc::new(termbases), Arc::new(memories));
         let limits = Limits {
             json_body_bytes: args.max_json_bytes,
             import_body_bytes: args.max_import_bytes,
