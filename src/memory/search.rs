@@ -36,8 +36,9 @@ const LEVELS: [u32; 3] = [95, 85, 70];
 /// tie the last one (see [`rank`]).
 const TIE_CANDIDATES: usize = 32;
 
-/// A unit scored against the query: `None` when it is gone.
-type Scored = Option<(u32, FuzzyMatch)>;
+/// A unit scored against the query (final score, tie-break similarity,
+/// match): `None` when it is gone.
+type Scored = Option<(u32, u32, FuzzyMatch)>;
 
 /// Which side (0 source, 1 target) a query in `source_lang` searches.
 fn resolve_side(
@@ -451,30 +452,23 @@ fn rank(
                 }
             }
         }
-        let entry = match scored.get(&ord) {
-            Some(e) => e.clone(),
-            None => {
-                let e = score_unit(m, idx, side, q, &qside, qv, ord, base, &mut local)?;
-                scored.insert(ord, e.clone());
-                e
-            }
-        };
-        let Some((sc, fm)) = entry else {
+        if !scored.contains_key(&ord) {
+            let e = score_unit(m, idx, side, q, &qside, qv, ord, base, &mut local)?;
+            scored.insert(ord, e);
+        }
+        let Some(Some((sc, tie, fm))) = scored.get(&ord) else {
             continue;
         };
-        if sc < q.min_score {
+        if *sc < q.min_score {
             continue;
         }
         let (modified, id) = order(ord);
-        let k = (
-            Reverse(sc),
-            Reverse(score::tie_similarity(&q.text, &fm.source)),
-            modified,
-            id,
-        );
+        let k = (Reverse(*sc), Reverse(*tie), modified, id);
         let pos = results.partition_point(|(x, _)| *x < k);
-        results.insert(pos, (k, fm));
-        results.truncate(q.limit);
+        if pos < q.limit {
+            results.insert(pos, (k, fm.clone()));
+            results.truncate(q.limit);
+        }
     }
     Ok(results.into_iter().map(|(_, f)| f).collect())
 }
@@ -532,7 +526,8 @@ fn score_unit(
         modified: unit.modified,
         context: unit.context,
     };
-    Ok(Some((sc, fm)))
+    let tie = score::tie_similarity(&q.text, &fm.source);
+    Ok(Some((sc, tie, fm)))
 }
 
 #[cfg(test)]
