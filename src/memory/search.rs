@@ -452,11 +452,13 @@ fn rank(
                 }
             }
         }
-        if !scored.contains_key(&ord) {
-            let e = score_unit(m, idx, side, q, &qside, qv, ord, base, &mut local)?;
-            scored.insert(ord, e);
-        }
-        let Some(Some((sc, tie, fm))) = scored.get(&ord) else {
+        let entry = match scored.entry(ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(score_unit(
+                m, idx, side, q, &qside, qv, ord, base, &mut local,
+            )?),
+        };
+        let Some((sc, tie, fm)) = entry else {
             continue;
         };
         if *sc < q.min_score {
