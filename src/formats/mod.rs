@@ -143,6 +143,16 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     }
 }
 
+/// The first decoded (UTF-8) bytes of `raw` (gzip, BOM and UTF-16
+/// undone), for [`resolve_format`].
+pub fn decoded_head(raw: impl std::io::Read) -> Result<Vec<u8>, FormatError> {
+    let (mut decoded, _) = decoded_reader(raw)?;
+    let head = decoded
+        .fill_buf()
+        .map_err(|e| FormatError::fatal("invalid_encoding", e.to_string()))?;
+    Ok(head.to_vec())
+}
+
 /// Decides the format of an import from the declared one (if any) and the
 /// first decoded bytes, for a collection that imports `accepted` formats
 /// (`kind` names it in messages: "term base", "memory"). One rule for every

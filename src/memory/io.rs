@@ -62,7 +62,7 @@ use super::{
 };
 use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader};
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -76,14 +76,10 @@ type Drafts = Box<dyn Iterator<Item = std::result::Result<UnitDraft, FormatError
 /// Decides the format of an import file (see
 /// [`crate::formats::resolve_format`]).
 fn resolve_file_format(path: &Path, declared: Option<Format>) -> Result<Format> {
-    let f = std::fs::File::open(path)?;
-    let (mut r, _) = crate::formats::decoded_reader(f).map_err(Error::Format)?;
-    let head = r
-        .fill_buf()
-        .map_err(|e| Error::Format(FormatError::fatal("invalid_encoding", e.to_string())))?;
+    let head = crate::formats::decoded_head(std::fs::File::open(path)?).map_err(Error::Format)?;
     crate::formats::resolve_format(
         declared,
-        head,
+        &head,
         &[Format::Tmx, Format::Tsv, Format::Csv],
         "memory",
     )

@@ -24,11 +24,11 @@ use super::{
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
 use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
-use crate::formats::{decoded_reader, Format, FormatError};
+use crate::formats::{Format, FormatError};
 use crate::store::Batch;
 use chrono::Utc;
 use std::collections::HashMap;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -386,11 +386,7 @@ fn resolve_format(
     open: &mut ByteOpener<'_>,
 ) -> std::result::Result<Format, FormatError> {
     let raw = open().map_err(|e| FormatError::fatal("read_error", e.to_string()))?;
-    let (mut decoded, _) = decoded_reader(raw)?;
-    let head = decoded
-        .fill_buf()
-        .map_err(|e| FormatError::fatal("invalid_encoding", e.to_string()))?
-        .to_vec();
+    let head = crate::formats::decoded_head(raw)?;
     crate::formats::resolve_format(
         declared,
         &head,
