@@ -280,6 +280,9 @@ fn main() {
                 notes: Vec::new(),
                 source_markup: None,
                 target_markup: None,
+                tuid: None,
+                source_meta: Default::default(),
+                target_meta: Default::default(),
             };
             w.write_unit(&u).expect("write unit");
         }

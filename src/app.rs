@@ -50,10 +50,15 @@ impl Application {
             import_body_bytes: args.max_import_bytes,
         };
         let state = AppState::new(store.clone(), termbases, memories, limits, spool_dir);
-        if !args.no_seed {
-            crate::seed::load_if_first_start(&state, &args.seed_dir)?;
-        }
-        state.set_ready();
+        let seed = if args.no_seed {
+            crate::seed::recorded(&store)?
+        } else {
+            Some(crate::seed::load_if_first_start(
+                &state,
+                args.seed_dir.as_deref(),
+            )?)
+        };
+        state.set_ready(seed);
 
         let listener = TcpListener::bind(args.addr)?;
         let port = listener.local_addr()?.port();

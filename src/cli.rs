@@ -94,12 +94,14 @@ pub enum TmCommand {
         /// File format; sniffed from the content when omitted.
         #[arg(long, value_parser = ["tmx", "tsv", "csv"])]
         format: Option<String>,
-        /// Source language when the memory has to be created.
-        #[arg(long, default_value = "ar")]
-        source_lang: String,
-        /// Target language when the memory has to be created.
-        #[arg(long, default_value = "en")]
-        target_lang: String,
+        /// Source language of a memory to create (default: the TMX header's
+        /// `srclang`, else `ar`); with an existing memory it must be its own.
+        #[arg(long)]
+        source_lang: Option<String>,
+        /// Target language of a memory to create (default: the TMX's other
+        /// language, else `en`).
+        #[arg(long)]
+        target_lang: Option<String>,
         /// Report what would happen, store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -248,9 +250,10 @@ pub struct ServeArgs {
     /// Largest import body, in bytes (streamed to a spool file, never held in memory).
     #[arg(long, env = "MUSTALAH_MAX_IMPORT_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
     pub max_import_bytes: u64,
-    /// Directory of the seed glossary loaded into term base `tech` on first start.
-    #[arg(long, env = "MUSTALAH_SEED_DIR", default_value = "glossary")]
-    pub seed_dir: PathBuf,
+    /// Directory holding `tech.ar-en.csv`, loaded into term base `tech` on first
+    /// start instead of the glossary built into the binary.
+    #[arg(long, env = "MUSTALAH_SEED_DIR")]
+    pub seed_dir: Option<PathBuf>,
     /// Do not load the seed glossary or create the `default` memory on first start.
     #[arg(long, env = "MUSTALAH_NO_SEED")]
     pub no_seed: bool,

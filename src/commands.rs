@@ -4,7 +4,8 @@
 
 use crate::cli::{TermsCommand, TmCommand};
 use crate::formats::Format;
-use crate::memory::{model::SearchQuery, Memories};
+use crate::memory::io::ImportStep;
+use crate::memory::{lang_base, model::SearchQuery, Memories};
 use crate::store::Store;
 use crate::termbase::import::{ImportOptions, OnDuplicate};
 use crate::termbase::TermBases;
@@ -16,18 +17,47 @@ fn open_store(dir: &Path) -> anyhow::Result<Store> {
     Store::open(dir).with_context(|| format!("opening data dir {}", dir.display()))
 }
 
-/// A progress display on standard error (hidden when it is not a terminal).
-fn progress(what: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {human_pos} {msg} ({per_sec})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    bar.set_message(what);
+/// A progress bar on standard error (hidden when it is not a terminal):
+/// position of `total` (a spinner until the total is known), percent,
+/// whole-number rate and ETA.
+fn progress(what: &'static str, total: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    set_bar_style(&bar, what, total.is_some());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
+}
+
+fn set_bar_style(bar: &indicatif::ProgressBar, what: &'static str, with_total: bool) {
+    let template = if with_total {
+        "{msg:>9} [{bar:30}] {human_pos}/{human_len} {unit} {percent:>3}%  {rate}  ETA {eta}"
+    } else {
+        "{msg:>9} {spinner} {human_pos} {unit}  {rate}  {elapsed}"
+    };
+    let style = indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            },
+        )
+        .with_key(
+            "unit",
+            move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(what);
+            },
+        )
+        .progress_chars("=> ");
+    bar.set_style(style);
+}
+
+/// Whole units per second over `secs` (never a fraction: the figure is
+/// for reading at a glance).
+fn per_second(n: u64, secs: f64) -> u64 {
+    (n as f64 / secs.max(1e-3)).round() as u64
 }
 
 fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
@@ -37,6 +67,33 @@ fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     })
+}
+
+fn shown_output(path: Option<&Path>) -> String {
+    path.map_or_else(|| "standard output".into(), |p| p.display().to_string())
+}
+
+/// Whether two language pairs are the same, by base language.
+fn same_pair(a: &(String, String), b: &(String, String)) -> bool {
+    lang_base(&a.0) == lang_base(&b.0) && lang_base(&a.1) == lang_base(&b.1)
+}
+
+/// The language pair a TMX import file states (header `srclang` and its
+/// units' languages); `None` for other formats or when it shows none.
+fn import_pair(file: &Path, declared: Option<Format>) -> anyhow::Result<Option<(String, String)>> {
+    let is_tmx = match declared {
+        Some(f) => f == Format::Tmx,
+        None => {
+            let head = crate::formats::decoded_head(
+                std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
+            )?;
+            crate::formats::sniff(&head) == Some(Format::Tmx)
+        }
+    };
+    if !is_tmx {
+        return Ok(None);
+    }
+    Ok(crate::memory::io::tmx_pair(file)?)
 }
 
 fn format_arg(s: Option<&str>) -> Option<Format> {
@@ -59,7 +116,9 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
             if tbs.get_meta(&termbase).is_err() {
                 tbs.create(&termbase, None)?;
             }
-            let bar = progress("rows");
+            let bar = progress("rows", None);
+            bar.set_message("importing");
+            let started = std::time::Instant::now();
             let opts = ImportOptions {
                 on_duplicate: OnDuplicate::parse(&on_duplicate).unwrap_or_default(),
                 dry_run,
@@ -73,15 +132,22 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
             )?;
             store.flush_blocking()?;
             bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64();
+            let rows = report.entries_added
+                + report.entries_updated
+                + report.entries_unchanged
+                + report.rows_skipped;
             eprintln!(
-                "{}{}: {} added, {} updated, {} unchanged, {} rows skipped ({} errors)",
+                "{}{} → term base {termbase}: {} added, {} updated, {} unchanged, {} rows skipped ({} errors, {} warnings) in {secs:.1} s ({} rows/s)",
                 if dry_run { "dry run: " } else { "" },
                 file.display(),
                 report.entries_added,
                 report.entries_updated,
                 report.entries_unchanged,
                 report.rows_skipped,
-                report.errors_total
+                report.errors_total,
+                report.warnings.len(),
+                per_second(rows, secs)
             );
             for e in report.errors.iter().take(20) {
                 eprintln!(
@@ -102,9 +168,18 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
             let store = open_store(&data.data_dir)?;
             let tbs = TermBases::open(&store)?;
             let fmt = Format::parse(&format).unwrap_or(Format::Tbx);
+            let started = std::time::Instant::now();
+            let entries = tbs.get_meta(&termbase)?.entries;
             let mut w = output(out.as_deref())?;
             tbs.export(&termbase, fmt, &mut w)?;
             w.flush()?;
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "term base {termbase} → {}: {entries} entries as {} in {secs:.1} s ({} entries/s)",
+                shown_output(out.as_deref()),
+                fmt.as_str(),
+                per_second(entries as u64, secs)
+            );
             Ok(())
         }
     }
@@ -124,34 +199,95 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
         } => {
             let store = open_store(&data.data_dir)?;
             let mems = Memories::open(&store)?;
-            if mems.get_meta(&memory).is_err() {
-                mems.create(&memory, &source_lang, &target_lang, None)?;
+            let fmt = format_arg(format.as_deref());
+            let file_pair = import_pair(&file, fmt)?;
+            let stated = match (source_lang, target_lang) {
+                (Some(s), Some(t)) => Some((s, t)),
+                (None, None) => None,
+                _ => anyhow::bail!("give both --source-lang and --target-lang, or neither"),
+            };
+            match mems.get_meta(&memory) {
+                Ok(info) => {
+                    let have = (info.meta.source_lang.clone(), info.meta.target_lang.clone());
+                    if let Some(s) = &stated {
+                        if !same_pair(s, &have) {
+                            anyhow::bail!(
+                                "memory '{memory}' is {}→{}, not {}→{}; choose another --memory to create one with that pair",
+                                have.0, have.1, s.0, s.1
+                            );
+                        }
+                    } else if let Some(f) = &file_pair {
+                        if !same_pair(f, &have) {
+                            anyhow::bail!(
+                                "{} is {}→{} (its header's srclang and languages), but memory '{memory}' is {}→{}: nothing imported. Import it into a memory of its own pair (--memory NEW_NAME creates one), or pass --source-lang {} --target-lang {} to read it into this memory by language",
+                                file.display(), f.0, f.1, have.0, have.1, have.0, have.1
+                            );
+                        }
+                    }
+                }
+                Err(crate::memory::Error::MemoryNotFound(_)) => {
+                    let (s, t) = match stated.or(file_pair) {
+                        Some(p) => p,
+                        None => {
+                            eprintln!(
+                                "note: the file does not show its language pair; creating memory '{memory}' as ar→en (pass --source-lang/--target-lang to choose)"
+                            );
+                            ("ar".to_string(), "en".to_string())
+                        }
+                    };
+                    if !dry_run {
+                        mems.create(&memory, &s, &t, None)?;
+                        eprintln!("created memory '{memory}' ({s}→{t})");
+                    } else {
+                        anyhow::bail!(
+                            "memory '{memory}' does not exist (a dry run creates nothing; it would be created as {s}→{t})"
+                        );
+                    }
+                }
+                Err(e) => return Err(e.into()),
             }
-            let bar = progress("units");
+            let bar = progress("units", None);
+            bar.set_message("checking");
             let started = std::time::Instant::now();
-            let report = mems.import_file(
-                &memory,
-                &file,
-                format_arg(format.as_deref()),
-                dry_run,
-                &mut |n| bar.set_position(n),
-            )?;
+            let mut writing = false;
+            let report =
+                mems.import_file_with(&memory, &file, fmt, dry_run, &mut |step| match step {
+                    ImportStep::Checked(n) => bar.set_position(n),
+                    ImportStep::Written { done, total } => {
+                        if !writing {
+                            writing = true;
+                            bar.reset();
+                            bar.set_length(total);
+                            set_bar_style(&bar, "units", true);
+                            bar.set_message("writing");
+                        }
+                        bar.set_position(done);
+                    }
+                })?;
             store.flush_blocking()?;
             bar.finish_and_clear();
             let secs = started.elapsed().as_secs_f64();
+            let units = report.units_added + report.units_updated + report.units_unchanged;
             eprintln!(
-                "{}{}: {} added, {} updated, {} skipped ({} errors) in {:.1} s ({:.0} units/s)",
+                "{}{} → memory {memory}: {} added, {} updated, {} unchanged, {} skipped ({} errors, {} warnings) in {secs:.1} s ({} units/s)",
                 if dry_run { "dry run: " } else { "" },
                 file.display(),
                 report.units_added,
                 report.units_updated,
+                report.units_unchanged,
                 report.units_skipped,
                 report.errors_total,
-                secs,
-                (report.units_added + report.units_updated) as f64 / secs.max(1e-9)
+                report.warnings_total,
+                per_second(units, secs)
             );
             for e in report.errors.iter().take(20) {
-                eprintln!("  {e} ({})", e.code);
+                eprintln!("  error: {e} ({})", e.code);
+            }
+            for w in report.warnings.iter().take(5) {
+                eprintln!("  warning: {w} ({})", w.code);
+            }
+            if report.warnings_total > 5 {
+                eprintln!("  … {} more warnings", report.warnings_total - 5);
             }
             Ok(())
         }
@@ -164,9 +300,22 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
             let store = open_store(&data.data_dir)?;
             let mems = Memories::open(&store)?;
             let fmt = Format::parse(&format).unwrap_or(Format::Tmx);
+            let source = mems.export_source(&memory)?;
+            let total = source.units();
+            let bar = progress("units", Some(total));
+            bar.set_message("exporting");
+            let started = std::time::Instant::now();
             let mut w = output(out.as_deref())?;
-            mems.export(&memory, fmt, &mut w)?;
+            source.write_with(fmt, &mut w, &mut |n| bar.set_position(n))?;
             w.flush()?;
+            bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "memory {memory} → {}: {total} units as {} in {secs:.1} s ({} units/s)",
+                shown_output(out.as_deref()),
+                fmt.as_str(),
+                per_second(total, secs)
+            );
             Ok(())
         }
         TmCommand::Search {

@@ -238,7 +238,9 @@ impl From<crate::formats::FormatError> for ApiError {
         let status = match f.code {
             "unknown_format" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "format_mismatch" | "not_tbx" | "not_tmx" | "missing_header" | "no_language_column"
-            | "missing_column" | "missing_language" => StatusCode::UNPROCESSABLE_ENTITY,
+            | "missing_column" | "missing_language" | "language_mismatch" => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         ApiError::new(status, f.code, f.to_string()).with_position(f.line, f.column)

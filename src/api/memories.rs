@@ -87,6 +87,12 @@ impl From<Error> for ApiError {
             Error::Invalid { field, message } => {
                 ApiError::invalid_field(field, format!("{field}: {message}"))
             }
+            Error::LanguageMismatch { field, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "language_mismatch",
+                e.to_string(),
+            )
+            .with_field(field),
             Error::Format(fe) => fe.into(),
             Error::Io(e) => ApiError::internal(e),
             Error::Store(e) => ApiError::internal(e),
@@ -221,6 +227,8 @@ pub async fn add_units(
             created_by: b.created_by,
             props: b.props,
             notes: b.notes,
+            source_lang: b.source_lang,
+            target_lang: b.target_lang,
         }],
         (Some(_), _, _) => {
             return Err(ApiError::invalid_field(

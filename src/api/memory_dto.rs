@@ -102,11 +102,21 @@ pub struct UnitIn {
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Language of `source`: optional; when given it must be the memory's
+    /// source language (base subtag: `ar-SA` fits `ar`), else 422
+    /// `language_mismatch`.
+    #[serde(default)]
+    pub source_lang: Option<String>,
+    /// Language of `target`; same rule.
+    #[serde(default)]
+    pub target_lang: Option<String>,
 }
 
 impl From<UnitIn> for UnitDraft {
     fn from(u: UnitIn) -> Self {
         UnitDraft {
+            source_lang: u.source_lang.unwrap_or_default(),
+            target_lang: u.target_lang.unwrap_or_default(),
             source: u.source,
             target: u.target,
             context: u.context,
@@ -151,18 +161,28 @@ pub struct AddUnitsBody {
     /// Single form: notes.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Single form: language of `source` (must be the memory's).
+    #[serde(default)]
+    pub source_lang: Option<String>,
+    /// Single form: language of `target` (must be the memory's).
+    #[serde(default)]
+    pub target_lang: Option<String>,
 }
 
 /// Answer of `POST /v1/memories/{tm}/units`.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"ids": [41, 42], "added": 1, "updated": 1}))]
+#[schema(example = json!({"ids": [41, 42], "added": 1, "updated": 0, "unchanged": 1}))]
 pub struct AddUnitsResponse {
     /// Id of each unit in request order (the existing id for an identical unit).
     pub ids: Vec<u64>,
     /// Units created.
     pub added: u64,
-    /// Identical existing units whose `modified` was refreshed.
+    /// Existing units with the same source, target and context that gained
+    /// props or notes (merged in; `modified` moves).
     pub updated: u64,
+    /// Existing units with the same content and nothing new (left as they
+    /// were, `modified` untouched).
+    pub unchanged: u64,
 }
 
 impl From<AddReport> for AddUnitsResponse {
@@ -171,6 +191,7 @@ impl From<AddReport> for AddUnitsResponse {
             ids: r.ids,
             added: r.added,
             updated: r.updated,
+            unchanged: r.unchanged,
         }
     }
 }
@@ -206,6 +227,9 @@ pub struct UnitDto {
     pub props: Vec<PropDto>,
     /// Notes.
     pub notes: Vec<String>,
+    /// The unit's id in the file it was imported from (TMX `tuid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tuid: Option<String>,
 }
 
 impl From<TranslationUnit> for UnitDto {
@@ -227,6 +251,7 @@ impl From<TranslationUnit> for UnitDto {
                 .map(|(kind, value)| PropDto { kind, value })
                 .collect(),
             notes: u.notes,
+            tuid: u.tuid,
         }
     }
 }
@@ -480,19 +505,41 @@ pub struct UnitImportErrorDto {
 
 /// Import report.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"units_added": 198000, "units_updated": 82, "units_skipped": 1,
-    "errors": [{"line": 12, "column": null, "code": "bad_row", "message": "empty target"}], "errors_total": 1}))]
+#[schema(example = json!({"units_added": 198000, "units_updated": 2, "units_unchanged": 80, "units_skipped": 2,
+    "errors": [{"line": 12, "column": 3, "code": "missing_language", "message": "unit has no <tuv> with a <seg> in language 'ar' (tuid 17)"}],
+    "errors_total": 1, "warnings": [{"line": 40, "column": 3, "code": "blank_segment",
+    "message": "the source segment is only whitespace (tuid 31); unit skipped"}], "warnings_total": 1}))]
 pub struct UnitImportReportDto {
     /// Units created (or that would be, in a dry run).
     pub units_added: u64,
-    /// Identical units refreshed.
+    /// Units with the same source, target and context as a stored one that
+    /// brought new props or notes (merged in) or a later `changedate`.
     pub units_updated: u64,
-    /// Rows skipped.
+    /// Units identical to a stored one: nothing written, `modified`
+    /// untouched (a second import of the same file reports every unit here).
+    pub units_unchanged: u64,
+    /// Units skipped (errors and warnings).
     pub units_skipped: u64,
     /// First 1,000 row errors.
     pub errors: Vec<UnitImportErrorDto>,
     /// All row errors.
     pub errors_total: u64,
+    /// First 1,000 units skipped by policy: a segment that is only
+    /// whitespace (`blank_segment`) holds no translation.
+    pub warnings: Vec<UnitImportErrorDto>,
+    /// All warnings.
+    pub warnings_total: u64,
+}
+
+impl From<crate::formats::FormatError> for UnitImportErrorDto {
+    fn from(e: crate::formats::FormatError) -> Self {
+        UnitImportErrorDto {
+            line: e.line,
+            column: e.column,
+            code: e.code.to_string(),
+            message: e.message,
+        }
+    }
 }
 
 impl From<ImportReport> for UnitImportReportDto {
@@ -500,18 +547,12 @@ impl From<ImportReport> for UnitImportReportDto {
         UnitImportReportDto {
             units_added: r.units_added,
             units_updated: r.units_updated,
+            units_unchanged: r.units_unchanged,
             units_skipped: r.units_skipped,
-            errors: r
-                .errors
-                .into_iter()
-                .map(|e| UnitImportErrorDto {
-                    line: e.line,
-                    column: e.column,
-                    code: e.code.to_string(),
-                    message: e.message,
-                })
-                .collect(),
+            errors: r.errors.into_iter().map(Into::into).collect(),
             errors_total: r.errors_total,
+            warnings: r.warnings.into_iter().map(Into::into).collect(),
+            warnings_total: r.warnings_total,
         }
     }
 }

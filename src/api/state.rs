@@ -36,6 +36,7 @@ pub struct AppState {
     /// Directory for temporary files (import spools), inside the data dir.
     pub spool_dir: std::path::PathBuf,
     ready: Arc<AtomicBool>,
+    seed: Arc<std::sync::OnceLock<Option<crate::seed::SeedRecord>>>,
 }
 
 impl AppState {
@@ -54,12 +55,20 @@ impl AppState {
             limits,
             spool_dir,
             ready: Arc::new(AtomicBool::new(false)),
+            seed: Arc::default(),
         }
     }
 
-    /// Marks the server ready (store open, seed loaded).
-    pub fn set_ready(&self) {
+    /// Marks the server ready (store open, seed loaded) and records what
+    /// the data dir was seeded with (`None`: never seeded, `--no-seed`).
+    pub fn set_ready(&self, seed: Option<crate::seed::SeedRecord>) {
+        let _ = self.seed.set(seed);
         self.ready.store(true, Ordering::SeqCst);
+    }
+
+    /// What the data dir was seeded with, once ready.
+    pub fn seed(&self) -> Option<&crate::seed::SeedRecord> {
+        self.seed.get().and_then(Option::as_ref)
     }
 
     /// Whether `/readyz` answers 200.

@@ -72,6 +72,8 @@ pub struct UnitDelimitedReader<'a> {
     cols: Columns,
     warning: Option<FormatError>,
     max_record: usize,
+    /// Data rows read so far (the header not counted).
+    rows: u64,
 }
 
 impl<'a> UnitDelimitedReader<'a> {
@@ -125,6 +127,7 @@ impl<'a> UnitDelimitedReader<'a> {
             },
             warning: None,
             max_record,
+            rows: 0,
         };
         let Some(rec) = me.read_record()? else {
             return Err(FormatError::fatal(
@@ -274,10 +277,11 @@ impl<'a> UnitDelimitedReader<'a> {
     }
 
     /// Turns the current record into a draft.
-    fn draft(&self, line: u64) -> Result<UnitDraft, FormatError> {
+    fn draft(&self, line: u64, row: u64) -> Result<UnitDraft, FormatError> {
         let c = &self.cols;
-        let at = |e: FormatError| {
+        let at = |mut e: FormatError| {
             let column = e.column;
+            e.message = format!("{} (row {row})", e.message);
             e.at(Some(line), column)
         };
         if self.width() != c.width {
@@ -308,6 +312,13 @@ impl<'a> UnitDelimitedReader<'a> {
                 )
                 .at(None, Some(idx as u64 + 1))));
             }
+            if text.trim().is_empty() {
+                return Err(at(FormatError::row(
+                    "blank_segment",
+                    format!("the {side} field is only whitespace; unit skipped"),
+                )
+                .at(None, Some(idx as u64 + 1))));
+            }
         }
         let mut props = Vec::with_capacity(c.extra.len());
         for (i, name) in &c.extra {
@@ -331,6 +342,8 @@ impl<'a> UnitDelimitedReader<'a> {
             notes: get(c.note)?.into_iter().collect(),
             source_markup: None,
             target_markup: None,
+            position: Some((line, 1)),
+            ..UnitDraft::default()
         })
     }
 }
@@ -354,7 +367,10 @@ impl Iterator for UnitDelimitedReader<'_> {
                 ),
             )
             .at(Some(rec.line), None))),
-            Ok(Some(rec)) => Some(self.draft(rec.line)),
+            Ok(Some(rec)) => {
+                self.rows += 1;
+                Some(self.draft(rec.line, self.rows))
+            }
             Ok(None) => {
                 self.done = true;
                 None
@@ -778,6 +794,9 @@ mod tests {
             notes: Vec::new(),
             source_markup: None,
             target_markup: None,
+            tuid: None,
+            source_meta: Default::default(),
+            target_meta: Default::default(),
         }
     }
 

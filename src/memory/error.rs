@@ -36,6 +36,14 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A unit states a language that is not the memory's on that side.
+    #[error("{field}: {message}")]
+    LanguageMismatch {
+        /// `source_lang` or `target_lang`.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
     /// An import file cannot be read any further; nothing was stored.
     #[error("import refused: {0}")]
     Format(FormatError),

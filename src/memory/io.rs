@@ -105,7 +105,22 @@ fn open_drafts(path: &Path, format: Format, src: &str, tgt: &str) -> Result<Draf
     }
 }
 
+/// Whether a reader's row problem is a policy skip reported as a warning
+/// rather than an error: a segment that is only whitespace holds no
+/// translation (CAT tools write them for empty source strings).
+fn is_warning(e: &FormatError) -> bool {
+    e.code == "blank_segment"
+}
+
 fn note(report: &mut ImportReport, e: FormatError) {
+    if is_warning(&e) {
+        report.warnings_total += 1;
+        report.units_skipped += 1;
+        if report.warnings.len() < MAX_REPORTED_ERRORS {
+            report.warnings.push(e);
+        }
+        return;
+    }
     report.errors_total += 1;
     // A warning about the file (an unknown column) skips no unit.
     if e.code != "unknown_column" {
@@ -124,11 +139,112 @@ fn checked(
     match item {
         Err(e) if e.fatal => Err(Error::Format(e)),
         Err(e) => Ok(Err(e)),
-        Ok(d) => Ok(prepare_draft(meta, d).map_err(|e| {
-            let msg = e.to_string();
-            FormatError::row("invalid_unit", msg)
-        })),
+        Ok(d) => {
+            let (position, tuid) = (d.position, d.tuid.clone());
+            Ok(prepare_draft(meta, d).map_err(|e| {
+                let id = tuid.map(|t| format!(" (tuid {t})")).unwrap_or_default();
+                FormatError::row("invalid_unit", format!("{e}{id}"))
+                    .at(position.map(|p| p.0), position.map(|p| p.1))
+            }))
+        }
     }
+}
+
+/// The stored unit with the content of `d` (dedup hash `h`), if any.
+fn stored_same_content(m: &Memory, h: u64, d: &UnitDraft) -> Result<Option<TranslationUnit>> {
+    let ids: Vec<u64> = {
+        let idx = m.index.read().map_err(|_| poisoned())?;
+        idx.with_hash(h)
+            .into_iter()
+            .filter_map(|ord| idx.units.get(ord as usize).map(|r| r.id))
+            .collect()
+    };
+    for id in ids {
+        if let Some(u) = m
+            .tree
+            .get_json::<TranslationUnit>(&crate::store::key_u64(b"u/", id))?
+        {
+            if super::same_content(&u, d) {
+                return Ok(Some(u));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The `<header>` of a TMX file (props, notes, `srclang`), read without
+/// going further than the header.
+pub fn tmx_header(path: &Path) -> Result<Option<crate::formats::tmx::TmxHeader>> {
+    let f = std::fs::File::open(path)?;
+    let reader = TmxReader::new(f, "", "").map_err(Error::Format)?;
+    Ok(reader.header().cloned())
+}
+
+/// The language pair a TMX file is written in: its header's `srclang`
+/// (unless `*all*`; else the first tuv's language) as the source, and as
+/// the target the first other language of its first 1,000 units (one of
+/// another base language preferred: `en` with `en-US` and `fr` gives
+/// `en`→`fr`, `en-US` with only `en-GB` gives `en-US`→`en-GB`). `None` when
+/// the file shows no second language.
+pub fn tmx_pair(path: &Path) -> Result<Option<(String, String)>> {
+    let f = std::fs::File::open(path)?;
+    let reader = TmxReader::new(f, "", "").map_err(Error::Format)?;
+    let srclang = reader
+        .header()
+        .and_then(|h| h.srclang.clone())
+        .filter(|s| !s.is_empty() && s != "*all*");
+    let langs: Vec<String> = reader
+        .languages(1000)
+        .into_iter()
+        .filter(|l| l != "*all*")
+        .collect();
+    let Some(src) = srclang.or_else(|| langs.first().cloned()) else {
+        return Ok(None);
+    };
+    let others = || langs.iter().filter(|l| !l.eq_ignore_ascii_case(&src));
+    let tgt = others()
+        .find(|l| super::lang_base(l) != super::lang_base(&src))
+        .or_else(|| others().next());
+    Ok(tgt.map(|t| (src.clone(), t.clone())))
+}
+
+/// Refuses a TMX whose header names a source language that is neither side
+/// of the memory's pair (a file for another memory). A header `srclang`
+/// equal to the memory's target is accepted: units are read by language,
+/// so the sides are never swapped.
+fn check_pair(meta: &super::model::MemoryMeta, h: &crate::formats::tmx::TmxHeader) -> Result<()> {
+    let Some(src) = h
+        .srclang
+        .as_deref()
+        .filter(|s| *s != "*all*" && !s.is_empty())
+    else {
+        return Ok(());
+    };
+    let b = super::lang_base(src);
+    if b == super::lang_base(&meta.source_lang) || b == super::lang_base(&meta.target_lang) {
+        return Ok(());
+    }
+    Err(Error::Format(FormatError::fatal(
+        "language_mismatch",
+        format!(
+            "the TMX header's srclang is {src}, but memory '{}' holds {}→{}; import it into a memory of that pair",
+            meta.name, meta.source_lang, meta.target_lang
+        ),
+    )))
+}
+
+/// Where an import is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStep {
+    /// Pass 1: units read and checked so far (the total is not known yet).
+    Checked(u64),
+    /// Pass 2: units written so far, of `total` valid ones.
+    Written {
+        /// Units written.
+        done: u64,
+        /// Units pass 1 found valid.
+        total: u64,
+    },
 }
 
 impl Memories {
@@ -143,27 +259,58 @@ impl Memories {
         dry_run: bool,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport> {
+        self.import_file_with(name, path, format, dry_run, &mut |step| {
+            if let ImportStep::Written { done, .. } = step {
+                progress(done);
+            }
+        })
+    }
+
+    /// [`Memories::import_file`] reporting both passes (a progress bar
+    /// with a total and an ETA for the write pass).
+    pub fn import_file_with(
+        &self,
+        name: &str,
+        path: &Path,
+        format: Option<Format>,
+        dry_run: bool,
+        progress: &mut dyn FnMut(ImportStep),
+    ) -> Result<ImportReport> {
         let m = self.memory(name)?;
         let format = resolve_file_format(path, format)?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        let header = match format {
+            Format::Tmx => tmx_header(path)?,
+            _ => None,
+        };
+        if let Some(h) = &header {
+            check_pair(&meta, h)?;
+        }
         // Pass 1: validate, count.
         let mut report = ImportReport::default();
         let mut seen: std::collections::HashSet<u64> = Default::default();
+        let (mut read, mut valid) = (0u64, 0u64);
         for item in open_drafts(path, format, &meta.source_lang, &meta.target_lang)? {
-            match checked(&meta, item)? {
+            read += 1;
+            if read % 4096 == 0 {
+                progress(ImportStep::Checked(read));
+            }
+            let item = checked(&meta, item)?;
+            valid += u64::from(item.is_ok());
+            match item {
                 Err(e) => note(&mut report, e),
                 Ok(d) if dry_run => {
                     let h = super::dedup_hash(&d.source, &d.target, d.context.as_deref());
-                    let exists = !m
-                        .index
-                        .read()
-                        .map_err(|_| poisoned())?
-                        .with_hash(h)
-                        .is_empty();
-                    if exists || !seen.insert(h) {
-                        report.units_updated += 1;
-                    } else {
-                        report.units_added += 1;
+                    match stored_same_content(&m, h, &d)? {
+                        Some(mut u) => {
+                            if u.absorb(d, chrono::Utc::now()) {
+                                report.units_updated += 1;
+                            } else {
+                                report.units_unchanged += 1;
+                            }
+                        }
+                        None if !seen.insert(h) => report.units_unchanged += 1,
+                        None => report.units_added += 1,
                     }
                 }
                 Ok(_) => {}
@@ -172,17 +319,25 @@ impl Memories {
         if dry_run {
             return Ok(report);
         }
-        // Pass 2: write under the journal.
+        // Pass 2: write under the journal. The header's props and notes
+        // become the memory's (merged), stored with the import's batches.
         let _w = m.writer.lock().map_err(|_| poisoned())?;
+        if let Some(h) = header {
+            let mut meta = m.meta.write().map_err(|_| poisoned())?;
+            super::model::merge_props(&mut meta.header_props, h.props);
+            super::model::merge_notes(&mut meta.header_notes, h.notes);
+        }
         let first_id = m.meta.read().map_err(|_| poisoned())?.next_id;
         let jid = self.store().generate_id()?;
         let jkey = crate::store::key_u64(b"import/", jid);
         m.tree.insert_json(&jkey, &Journal { first_id })?;
-        let result = write_pass(&m, path, format, &meta, &jkey, progress);
+        let mut written = |done| progress(ImportStep::Written { done, total: valid });
+        let result = write_pass(&m, path, format, &meta, &jkey, &mut written);
         match result {
-            Ok((added, updated)) => {
-                report.units_added = added;
-                report.units_updated = updated;
+            Ok(r) => {
+                report.units_added = r.added;
+                report.units_updated = r.updated;
+                report.units_unchanged = r.unchanged;
                 Ok(report)
             }
             Err(e) => {
@@ -216,20 +371,52 @@ pub struct MemoryExport {
 }
 
 impl MemoryExport {
+    /// Number of units to be written.
+    pub fn units(&self) -> u64 {
+        self.memory.index.read().map_or(0, |idx| idx.alive)
+    }
+
     /// Writes every unit as TMX 1.4b or TSV. A storage error part-way (the
     /// memory deleted meanwhile, a damaged value) is returned, never a
     /// silently shorter file.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
+        self.write_with(format, out, &mut |_| {})
+    }
+
+    /// [`MemoryExport::write`] telling `progress` how many units are out.
+    pub fn write_with(
+        &self,
+        format: Format,
+        out: &mut dyn Write,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<()> {
         let m = &self.memory;
+        let mut done = 0u64;
+        let mut tick = |done: &mut u64| {
+            *done += 1;
+            if *done % 1024 == 0 {
+                progress(*done);
+            }
+        };
         match format {
             Format::Tmx => {
-                let mut w = TmxWriter::new(out, &self.meta.source_lang, env!("CARGO_PKG_VERSION"))?;
+                let repeated = repeated_tuids(m)?;
+                let mut w = TmxWriter::with_header(
+                    out,
+                    &self.meta.source_lang,
+                    env!("CARGO_PKG_VERSION"),
+                    &self.meta.header_props,
+                    &self.meta.header_notes,
+                )?;
                 for r in m.tree.scan_prefix(b"u/") {
                     let (k, v) = r?;
                     let u: TranslationUnit = crate::store::decode_json(&k, &v)?;
-                    w.write_unit(&u)?;
+                    let unique = u.tuid.as_ref().is_none_or(|t| !repeated.contains(t));
+                    w.write_unit_with(&u, unique)?;
+                    tick(&mut done);
                 }
                 w.finish()?;
+                progress(done);
                 Ok(())
             }
             Format::Tsv => {
@@ -239,7 +426,10 @@ impl MemoryExport {
                 let units = m.tree.scan_prefix(b"u/").map_while(|r| {
                     let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
                     match decoded {
-                        Ok(u) => Some(u),
+                        Ok(u) => {
+                            tick(&mut done);
+                            Some(u)
+                        }
                         Err(e) => {
                             failure = Some(e);
                             None
@@ -247,6 +437,7 @@ impl MemoryExport {
                     }
                 });
                 write_units_delimited(&mut *out, b'\t', units)?;
+                progress(done);
                 match failure {
                     Some(e) => Err(e.into()),
                     None => Ok(()),
@@ -255,6 +446,31 @@ impl MemoryExport {
             _ => Err(Error::invalid("format", "export supports tmx and tsv")),
         }
     }
+}
+
+/// The tuids an export cannot write as they are because more than one
+/// unit would carry them: original tuids shared by several units or equal
+/// to the id of a unit without one (which is exported as its tuid).
+fn repeated_tuids(m: &Memory) -> Result<std::collections::HashSet<String>> {
+    #[derive(Deserialize)]
+    struct Ids {
+        id: u64,
+        #[serde(default)]
+        tuid: Option<String>,
+    }
+    let mut seen: std::collections::HashMap<String, bool> = Default::default();
+    for r in m.tree.scan_prefix(b"u/") {
+        let (k, v) = r?;
+        let u: Ids = crate::store::decode_json(&k, &v)?;
+        let exported = u.tuid.unwrap_or_else(|| u.id.to_string());
+        seen.entry(exported)
+            .and_modify(|twice| *twice = true)
+            .or_insert(false);
+    }
+    Ok(seen
+        .into_iter()
+        .filter_map(|(t, twice)| twice.then_some(t))
+        .collect())
 }
 
 /// A batch from the reader thread: drafts, their tokens, whether last.
@@ -267,7 +483,7 @@ fn write_pass(
     meta: &super::model::MemoryMeta,
     jkey: &[u8],
     progress: &mut dyn FnMut(u64),
-) -> Result<(u64, u64)> {
+) -> Result<super::model::AddReport> {
     // The file is parsed and tokenized on a thread of its own, a batch
     // ahead of the writes: the reader is sequential and was a sixth of a
     // large import, tokenizing another sixth.
@@ -306,7 +522,8 @@ fn write_pass(
                 }
             }
         });
-        let (mut added, mut updated, mut done) = (0u64, 0u64, 0u64);
+        let mut total = super::model::AddReport::default();
+        let mut done = 0u64;
         let now = chrono::Utc::now();
         // Returning drops `rx`, which unblocks the reader before the scope
         // joins it.
@@ -319,12 +536,13 @@ fn write_pass(
                 BatchKind::ImportPart
             };
             let r = write_units(m, chunk, Some(prepared), now, kind)?;
-            added += r.added;
-            updated += r.updated;
+            total.added += r.added;
+            total.updated += r.updated;
+            total.unchanged += r.unchanged;
             done += n;
             progress(done);
             if ended {
-                return Ok((added, updated));
+                return Ok(total);
             }
         }
         Err(Error::Format(FormatError::fatal(
@@ -415,6 +633,129 @@ mod tests {
             )
             .unwrap();
         assert!(hits.iter().any(|h| h.target == "Open the file"), "{hits:?}");
+    }
+
+    fn stored(m: &Memories) -> Vec<TranslationUnit> {
+        let tree = m.memory("tm").unwrap().tree.clone();
+        tree.scan_prefix(b"u/")
+            .map(|r| {
+                let (k, v) = r.unwrap();
+                crate::store::decode_json(&k, &v).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reimport_is_a_noop_and_export_keeps_tuids_tuv_metadata_and_header() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let first = m
+            .import_file("tm", &fixture("small.tmx"), None, false, &mut |_| {})
+            .unwrap();
+        assert_eq!(first.units_added, 5, "{first:?}");
+        let before = (stored(&m), m.get_meta("tm").unwrap());
+        assert_eq!(
+            before.1.meta.header_props,
+            [("x-project".into(), "Demo".into())]
+        );
+        let dry = m
+            .import_file("tm", &fixture("small.tmx"), None, true, &mut |_| {})
+            .unwrap();
+        let again = m
+            .import_file("tm", &fixture("small.tmx"), None, false, &mut |_| {})
+            .unwrap();
+        for r in [&dry, &again] {
+            assert_eq!(
+                (r.units_added, r.units_updated, r.units_unchanged),
+                (0, 0, 5),
+                "{r:?}"
+            );
+        }
+        assert_eq!((stored(&m), m.get_meta("tm").unwrap()), before);
+
+        let mut out = Vec::new();
+        m.export("tm", Format::Tmx, &mut out).unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(
+            text.contains("<prop type=\"x-project\">Demo</prop>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<tuv xml:lang=\"ar-SA\"><prop type=\"x-variant\">msa</prop><seg>"),
+            "{text}"
+        );
+        assert!(text.contains("<tu tuid=\"6\""), "{text}");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tmx");
+        std::fs::write(&p, &out).unwrap();
+        let (_s2, m2) = mems();
+        m2.create("tm", "en", "ar", None).unwrap();
+        m2.import_file("tm", &p, None, false, &mut |_| {}).unwrap();
+        // TMX dates hold whole seconds.
+        let seconds = |t: chrono::DateTime<chrono::Utc>| {
+            chrono::DateTime::from_timestamp(t.timestamp(), 0).unwrap_or_default()
+        };
+        let strip = |us: Vec<TranslationUnit>| -> Vec<TranslationUnit> {
+            us.into_iter()
+                .map(|u| TranslationUnit {
+                    created: seconds(u.created),
+                    modified: seconds(u.modified),
+                    ..u
+                })
+                .collect()
+        };
+        let (a, b) = (strip(stored(&m)), strip(stored(&m2)));
+        assert_eq!(a, b);
+        assert_eq!(m2.get_meta("tm").unwrap().meta.header_notes.len(), 1);
+
+        // The same content with a new note merges it: updated, not added.
+        let merged = dir.path().join("merged.tmx");
+        let with_note = std::fs::read_to_string(fixture("small.tmx"))
+            .unwrap()
+            .replace(
+                "<note>Imperative form.</note>",
+                "<note>Imperative form.</note><note>Checked.</note>",
+            );
+        std::fs::write(&merged, with_note).unwrap();
+        let r = m
+            .import_file("tm", &merged, None, false, &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (r.units_added, r.units_updated, r.units_unchanged),
+            (0, 1, 4)
+        );
+        let u1 = m.get_unit("tm", 1).unwrap();
+        assert_eq!(u1.notes, ["Imperative form.", "Checked."]);
+        assert_eq!(u1.tuid.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn whitespace_only_segments_are_warnings_with_positions_and_tuids() {
+        let (_s, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("blank.tmx");
+        std::fs::write(
+            &p,
+            "<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n\
+             <tu tuid=\"a\"><tuv xml:lang=\"en\"><seg>File</seg></tuv><tuv xml:lang=\"ar\"><seg>ملف</seg></tuv></tu>\n  \
+             <tu tuid=\"b\"><tuv xml:lang=\"en\"><seg> </seg></tuv><tuv xml:lang=\"ar\"><seg>ملف</seg></tuv></tu>\n\
+             </body></tmx>",
+        )
+        .unwrap();
+        let r = m.import_file("tm", &p, None, false, &mut |_| {}).unwrap();
+        assert_eq!(
+            (r.units_added, r.units_skipped, r.errors_total),
+            (1, 1, 0),
+            "{r:?}"
+        );
+        assert_eq!(r.warnings_total, 1);
+        let w = &r.warnings[0];
+        assert_eq!(
+            (w.code, w.line, w.column),
+            ("blank_segment", Some(3), Some(3))
+        );
+        assert!(w.message.contains("tuid b"), "{w:?}");
     }
 
     #[test]

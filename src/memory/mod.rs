@@ -13,9 +13,12 @@
 //! `d/` keys written since (no re-tokenizing).
 //!
 //! Dedup: adding a unit whose source, target (Unicode NFC) and context equal
-//! an existing unit's refreshes that unit's `modified` instead of storing a
-//! copy (reported as `updated`). Case, diacritic or whitespace variants are
-//! distinct translations and are kept as separate units.
+//! an existing unit's stores no copy: the props, notes and tuv metadata it
+//! brings are merged into the existing unit, whose `modified` then moves
+//! (reported as `updated`); when it brings nothing new the unit is left
+//! untouched (`unchanged`), so re-importing a file is a no-op. Case,
+//! diacritic or whitespace variants are distinct translations and are kept
+//! as separate units.
 
 pub mod error;
 pub mod index;
@@ -212,6 +215,8 @@ impl Memories {
             created: now,
             modified: now,
             next_id: 1,
+            header_props: Vec::new(),
+            header_notes: Vec::new(),
         };
         let tree = self.store.tree(&tree_name(name))?;
         tree.insert_json(b"meta", &meta)?;
@@ -362,24 +367,24 @@ pub(crate) fn prepare_draft(meta: &MemoryMeta, mut d: UnitDraft) -> Result<UnitD
     if d.source_lang.is_empty() {
         d.source_lang = meta.source_lang.clone();
     } else if lang_base(&d.source_lang) != lang_base(&meta.source_lang) {
-        return Err(Error::invalid(
-            "source_lang",
-            format!(
+        return Err(Error::LanguageMismatch {
+            field: "source_lang",
+            message: format!(
                 "{} does not match the memory's source language {}",
                 d.source_lang, meta.source_lang
             ),
-        ));
+        });
     }
     if d.target_lang.is_empty() {
         d.target_lang = meta.target_lang.clone();
     } else if lang_base(&d.target_lang) != lang_base(&meta.target_lang) {
-        return Err(Error::invalid(
-            "target_lang",
-            format!(
+        return Err(Error::LanguageMismatch {
+            field: "target_lang",
+            message: format!(
                 "{} does not match the memory's target language {}",
                 d.target_lang, meta.target_lang
             ),
-        ));
+        });
     }
     Ok(d)
 }
@@ -405,6 +410,9 @@ fn unit_from_draft(
         notes: d.notes,
         source_markup: d.source_markup,
         target_markup: d.target_markup,
+        tuid: d.tuid,
+        source_meta: d.source_meta,
+        target_meta: d.target_meta,
     }
 }
 
@@ -550,7 +558,13 @@ pub(crate) fn write_units(
                 }
             }
             if let Some((ord, mut u)) = existing {
-                u.modified = d.modified.unwrap_or(now).max(u.modified);
+                // Same content: fold in what the draft adds; nothing new
+                // leaves the unit (and its `modified`) as it was.
+                if !u.absorb(d, now) {
+                    report.ids.push(u.id);
+                    report.unchanged += 1;
+                    continue;
+                }
                 let ms = micros(u.modified);
                 let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
                 batch.insert(&key_u64(b"t/", u.id), &blob);
@@ -588,7 +602,9 @@ pub(crate) fn write_units(
             return Err(e);
         }
     };
-    meta.modified = now;
+    if report.added + report.updated > 0 {
+        meta.modified = now;
+    }
     batch.insert_json(b"meta", &meta)?;
     let snapshot = match kind {
         BatchKind::Request => Snapshot::IfDue,
@@ -767,10 +783,18 @@ pub(crate) mod tests {
                 ],
             )
             .unwrap();
-        assert_eq!((again.added, again.updated), (1, 1));
+        assert_eq!((again.added, again.updated, again.unchanged), (1, 0, 1));
         assert_eq!(again.ids[0], r.ids[0]);
+        assert_eq!(m.get_unit("tm", r.ids[0]).unwrap(), first);
+        let mut noted = draft("احفظ الملف", "Save the file");
+        noted.notes = vec!["reviewed".into()];
+        noted.props = vec![("x-project".into(), "gedit".into())];
+        let merged = m.add_units("tm", vec![noted]).unwrap();
+        assert_eq!((merged.added, merged.updated), (0, 1));
         let refreshed = m.get_unit("tm", r.ids[0]).unwrap();
         assert!(refreshed.modified >= first.modified);
+        assert_eq!(refreshed.notes, ["reviewed"]);
+        assert_eq!(refreshed.props, [("x-project".into(), "gedit".into())]);
         assert_eq!(m.get_meta("tm").unwrap().units, 3);
 
         let mut d = draft("احفظ الملفات", "Save the files");
@@ -878,7 +902,10 @@ pub(crate) mod tests {
                 .add_units(
                     "tm",
                     vec![
-                        draft(&texts[5].0, &texts[5].1),
+                        UnitDraft {
+                            notes: vec!["reviewed".into()],
+                            ..draft(&texts[5].0, &texts[5].1)
+                        },
                         draft("Open the new window", "افتح النافذة الجديدة"),
                         draft("Close the window", "أغلق النافذة"),
                     ],
@@ -930,7 +957,7 @@ pub(crate) mod tests {
         let r = m
             .add_units("tm", vec![draft(&texts[7].0, &texts[7].1)])
             .unwrap();
-        assert_eq!((r.added, r.updated, r.ids[0]), (0, 1, 8));
+        assert_eq!((r.added, r.unchanged, r.ids[0]), (0, 1, 8));
     }
 
     #[test]

@@ -43,6 +43,106 @@ pub struct TranslationUnit {
     /// Same for the target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_markup: Option<String>,
+    /// The unit's id in the file it was imported from (TMX `tuid`); export
+    /// writes it back as the `tuid` when it is unique in the memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuid: Option<String>,
+    /// Props and notes of the source `<tuv>` (the unit's own are in
+    /// `props`/`notes`).
+    #[serde(default, skip_serializing_if = "TuvMeta::is_empty")]
+    pub source_meta: TuvMeta,
+    /// Props and notes of the target `<tuv>`.
+    #[serde(default, skip_serializing_if = "TuvMeta::is_empty")]
+    pub target_meta: TuvMeta,
+}
+
+/// TMX `<prop>`s and `<note>`s of one `<tuv>`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TuvMeta {
+    /// `<prop type="…">value</prop>` pairs, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<(String, String)>,
+    /// `<note>` texts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl TuvMeta {
+    /// Neither props nor notes.
+    pub fn is_empty(&self) -> bool {
+        self.props.is_empty() && self.notes.is_empty()
+    }
+
+    /// Adds the props and notes of `other` that `self` lacks; whether
+    /// anything was added.
+    pub fn merge(&mut self, other: TuvMeta) -> bool {
+        merge_props(&mut self.props, other.props) | merge_notes(&mut self.notes, other.notes)
+    }
+}
+
+/// Appends the props of `new` not already in `props` (same type and
+/// value); whether any was added.
+pub fn merge_props(props: &mut Vec<(String, String)>, new: Vec<(String, String)>) -> bool {
+    let before = props.len();
+    for p in new {
+        if !props.contains(&p) {
+            props.push(p);
+        }
+    }
+    props.len() != before
+}
+
+/// Appends the notes of `new` not already in `notes`; whether any was added.
+pub fn merge_notes(notes: &mut Vec<String>, new: Vec<String>) -> bool {
+    let before = notes.len();
+    for n in new {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
+    notes.len() != before
+}
+
+impl TranslationUnit {
+    /// Folds a draft with the same content (a dedup hit) into this unit:
+    /// props, notes and tuv metadata the unit lacks are added (a different
+    /// `tuid` is kept as an `x-merged-tuid` prop), a later `modified` from the
+    /// draft is taken. Returns whether the unit changed; an identical
+    /// draft changes nothing, so re-importing a file is a no-op.
+    pub fn absorb(&mut self, d: UnitDraft, now: DateTime<Utc>) -> bool {
+        let mut props = d.props;
+        let mut changed = false;
+        match (&self.tuid, d.tuid) {
+            (None, Some(t)) => {
+                self.tuid = Some(t);
+                changed = true;
+            }
+            (Some(mine), Some(t)) if *mine != t => props.push(("x-merged-tuid".into(), t)),
+            _ => {}
+        }
+        changed |= merge_props(&mut self.props, props);
+        changed |= merge_notes(&mut self.notes, d.notes);
+        changed |= self.source_meta.merge(d.source_meta);
+        changed |= self.target_meta.merge(d.target_meta);
+        for (mine, theirs) in [
+            (&mut self.origin, d.origin),
+            (&mut self.created_by, d.created_by),
+        ] {
+            if mine.is_none() && theirs.is_some() {
+                *mine = theirs;
+                changed = true;
+            }
+        }
+        match d.modified {
+            Some(t) if t > self.modified => {
+                self.modified = t;
+                changed = true;
+            }
+            _ if changed => self.modified = now.max(self.modified),
+            _ => {}
+        }
+        changed
+    }
 }
 
 /// A unit as read from a file or request, before the memory assigns an id.
@@ -74,6 +174,15 @@ pub struct UnitDraft {
     pub source_markup: Option<String>,
     /// Same for the target.
     pub target_markup: Option<String>,
+    /// The unit's id in its file (TMX `tuid`).
+    pub tuid: Option<String>,
+    /// Props and notes of the source `<tuv>`.
+    pub source_meta: TuvMeta,
+    /// Props and notes of the target `<tuv>`.
+    pub target_meta: TuvMeta,
+    /// Where the unit starts in its file (1-based line and column), for
+    /// error messages about it.
+    pub position: Option<(u64, u64)>,
 }
 
 /// Description of one memory (its `meta` record).
@@ -95,6 +204,13 @@ pub struct MemoryMeta {
     /// Next unit id to hand out (ids are never reused).
     #[serde(default = "first_id")]
     pub next_id: u64,
+    /// `<prop>`s of the TMX headers imported into this memory (merged,
+    /// in order); export writes them into its `<header>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header_props: Vec<(String, String)>,
+    /// `<note>`s of those headers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header_notes: Vec<String>,
 }
 
 fn first_id() -> u64 {
@@ -117,8 +233,12 @@ pub struct AddReport {
     pub ids: Vec<u64>,
     /// Units created.
     pub added: u64,
-    /// Existing identical units whose `modified` was refreshed.
+    /// Existing units with the same content that gained metadata (props,
+    /// notes) or a later modification date.
     pub updated: u64,
+    /// Existing units with the same content and nothing new: left as they
+    /// were (`modified` untouched).
+    pub unchanged: u64,
 }
 
 /// A fuzzy-search request.
@@ -212,10 +332,17 @@ pub struct ConcordanceHit {
 pub struct ImportReport {
     /// Units created.
     pub units_added: u64,
-    /// Identical units refreshed.
+    /// Units with the same content as a stored one that added metadata.
     pub units_updated: u64,
-    /// Units skipped because of a row error.
+    /// Units identical to a stored one (nothing written).
+    pub units_unchanged: u64,
+    /// Units skipped because of a row error or warning.
     pub units_skipped: u64,
+    /// Units skipped by policy, each with its position (a segment that
+    /// is only whitespace: `blank_segment`); at most 1,000 kept.
+    pub warnings: Vec<crate::formats::FormatError>,
+    /// Number of warnings in total.
+    pub warnings_total: u64,
     /// First 1,000 row errors.
     pub errors: Vec<crate::formats::FormatError>,
     /// Number of row errors in total.
