@@ -13,22 +13,74 @@ pub enum Decoded {
     Utf16Le,
     /// UTF-16 big endian, transcoded.
     Utf16Be,
+    /// A legacy encoding named by the XML declaration (`windows-1256`,
+    /// `ISO-8859-6`, `windows-1252`, …), transcoded.
+    Declared(&'static encoding_rs::Encoding),
 }
 
 /// Wraps `input` into a UTF-8 [`BufRead`]: gunzips when the stream starts
 /// with the gzip magic, strips a UTF-8 BOM, transcodes UTF-16 (with a BOM, or
-/// without one when the first bytes show the NUL pattern of ASCII in UTF-16).
-/// Invalid UTF-8/UTF-16 surfaces later as an `io::Error` of kind
-/// `InvalidData` whose message starts with `invalid_encoding:`.
+/// without one when the first bytes show the NUL pattern of ASCII in UTF-16),
+/// and transcodes the legacy encoding an XML declaration names
+/// (`<?xml version="1.0" encoding="windows-1256"?>`; labels as the WHATWG
+/// Encoding Standard knows them). Invalid UTF-8/UTF-16 surfaces later as an
+/// `io::Error` of kind `InvalidData` whose message starts with
+/// `invalid_encoding:`.
 pub fn decoded_reader<'a, R: Read + 'a>(
     input: R,
 ) -> Result<(Box<dyn BufRead + 'a>, Decoded), FormatError> {
-    decode_boxed(Box::new(input), 0)
+    decode_boxed(Box::new(input), 0, None)
+}
+
+/// [`decoded_reader`] for text whose encoding was declared out of band (an
+/// HTTP `charset`, a `--encoding` flag): `charset` `None` detects as
+/// [`decoded_reader`] does; a BOM still wins over the declaration.
+pub fn decoded_reader_as<'a, R: Read + 'a>(
+    input: R,
+    charset: Option<&'static encoding_rs::Encoding>,
+) -> Result<(Box<dyn BufRead + 'a>, Decoded), FormatError> {
+    decode_boxed(Box::new(input), 0, charset)
+}
+
+/// The encoding a charset label names (`windows-1256`, `iso-8859-6`,
+/// `cp1252`, `utf-8`, …); `invalid_encoding` for a label no encoding has.
+pub fn charset(label: &str) -> Result<&'static encoding_rs::Encoding, FormatError> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        FormatError::fatal(
+            "invalid_encoding",
+            format!(
+                "unknown charset {label:?} (try utf-8, windows-1256, iso-8859-6, windows-1252)"
+            ),
+        )
+    })
+}
+
+/// The `encoding` of an XML declaration at the start of `head`, if any.
+fn declared_xml_encoding(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &head[..head.len().min(1024)];
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = memchr::memmem::find(head, b"?>")?;
+    let decl = &head[..end];
+    let at = memchr::memmem::find(decl, b"encoding")? + b"encoding".len();
+    let rest = decl[at..]
+        .trim_ascii_start()
+        .strip_prefix(b"=")?
+        .trim_ascii_start();
+    let quote = *rest.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let value = &rest[1..];
+    let close = memchr::memchr(quote, value)?;
+    encoding_rs::Encoding::for_label(&value[..close])
 }
 
 fn decode_boxed<'a>(
     input: Box<dyn Read + 'a>,
     depth: u8,
+    charset: Option<&'static encoding_rs::Encoding>,
 ) -> Result<(Box<dyn BufRead + 'a>, Decoded), FormatError> {
     let mut buf = BufReader::with_capacity(64 * 1024, input);
     let head = buf
@@ -36,7 +88,7 @@ fn decode_boxed<'a>(
         .map_err(|e| FormatError::fatal("read_error", e.to_string()))?;
     if head.starts_with(&[0x1f, 0x8b]) && depth == 0 {
         let gz = flate2::bufread::MultiGzDecoder::new(buf);
-        return decode_boxed(Box::new(gz), depth + 1);
+        return decode_boxed(Box::new(gz), depth + 1, charset);
     }
     let head = head.to_vec();
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -85,7 +137,78 @@ fn decode_boxed<'a>(
             ));
         }
     }
+    // A declared single- or multi-byte legacy encoding (UTF-8 and UTF-16
+    // labels are handled above: a declaration cannot turn UTF-8 bytes into
+    // something else).
+    let declared = charset.or_else(|| declared_xml_encoding(&head));
+    if let Some(enc) = declared.filter(|e| {
+        *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
+    }) {
+        return Ok((
+            Box::new(BufReader::new(LegacyToUtf8::new(buf, enc))),
+            Decoded::Declared(enc),
+        ));
+    }
     Ok((Box::new(Utf8Check::new(buf)), Decoded::Utf8))
+}
+
+/// Transcodes a legacy encoding to UTF-8, chunk by chunk (bytes the
+/// encoding does not define become U+FFFD, as every browser does).
+struct LegacyToUtf8<R: BufRead> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    pos: usize,
+    finished: bool,
+}
+
+impl<R: BufRead> LegacyToUtf8<R> {
+    fn new(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
+        LegacyToUtf8 {
+            inner,
+            decoder: enc.new_decoder_without_bom_handling(),
+            out: Vec::new(),
+            pos: 0,
+            finished: false,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        self.pos = 0;
+        self.out.clear();
+        while self.out.is_empty() && !self.finished {
+            let chunk = self.inner.fill_buf()?;
+            let last = chunk.is_empty();
+            let take = chunk.len().min(16 * 1024);
+            let need = self
+                .decoder
+                .max_utf8_buffer_length(take)
+                .unwrap_or(take * 3 + 16);
+            self.out.resize(need, 0);
+            let (result, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&chunk[..take], &mut self.out, last);
+            self.inner.consume(read);
+            self.out.truncate(written);
+            if last && result == encoding_rs::CoderResult::InputEmpty {
+                self.finished = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Read for LegacyToUtf8<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.out.len() {
+            self.refill()?;
+        }
+        let avail = &self.out[self.pos..];
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 fn invalid(msg: &str) -> io::Error {
@@ -122,9 +245,11 @@ impl<R: BufRead> Utf8Check<R> {
         self.pos = 0;
         if let Err(e) = std::str::from_utf8(&self.pending) {
             if e.error_len().is_some() {
+                let at = e.valid_up_to();
                 return Err(invalid(&format!(
-                    "not UTF-8 at byte {} (declare the encoding or send UTF-8/UTF-16)",
-                    self.offset + e.valid_up_to() as u64
+                    "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding, e.g. <?xml version=\"1.0\" encoding=\"windows-1256\"?> or a charset, or send UTF-8/UTF-16)",
+                    self.offset + at as u64,
+                    self.pending.get(at).copied().unwrap_or(0)
                 )));
             }
         }
@@ -160,8 +285,9 @@ impl<R: BufRead> Utf8Check<R> {
                 }
                 if e.error_len().is_some() {
                     return Err(invalid(&format!(
-                        "not UTF-8 at byte {} (declare the encoding or send UTF-8/UTF-16)",
-                        self.offset + valid as u64
+                        "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding, e.g. <?xml version=\"1.0\" encoding=\"windows-1256\"?> or a charset, or send UTF-8/UTF-16)",
+                        self.offset + valid as u64,
+                        data.get(valid).copied().unwrap_or(0)
                     )));
                 }
                 self.pending = data[valid..].to_vec();
@@ -333,6 +459,38 @@ mod tests {
         assert_eq!((s.as_str(), d), ("ar,en", Decoded::Utf8));
         let err = read_all(b"ar,en\n\xff\xfe\xfd,x").unwrap_err();
         assert!(is_encoding_error(&err), "{err}");
+    }
+
+    #[test]
+    fn declared_legacy_encodings_are_transcoded() {
+        let text = "<?xml version='1.0' encoding=\"windows-1256\" ?><seg>الذكاء الاصطناعي</seg>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(text);
+        let (s, d) = read_all(&bytes).unwrap();
+        assert_eq!(
+            (s.as_str(), d),
+            (text, Decoded::Declared(encoding_rs::WINDOWS_1256))
+        );
+        let iso = text.replace("windows-1256", "ISO-8859-6");
+        let (bytes, _, _) = encoding_rs::ISO_8859_6.encode(&iso);
+        assert_eq!(read_all(&bytes).unwrap().0, iso);
+        // Long input: chunk boundaries and small read buffers.
+        let long = format!(
+            "<?xml version=\"1.0\" encoding=\"windows-1254\"?>{}",
+            "İı çğ ".repeat(40_000)
+        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1254.encode(&long);
+        assert_eq!(read_all(&bytes).unwrap().0, long);
+        // Out of band (an HTTP charset) for text without a declaration.
+        let csv = "ar,en\nملف,file\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(csv);
+        let (mut r, _) = decoded_reader_as(&bytes[..], Some(charset("cp1256").unwrap())).unwrap();
+        let mut out = String::new();
+        r.read_to_string(&mut out).unwrap();
+        assert_eq!(out, csv);
+        assert_eq!(charset("no-such").unwrap_err().code, "invalid_encoding");
+        // Undeclared, the same bytes are refused, naming the byte seen.
+        let err = read_all(&bytes).unwrap_err();
+        assert!(err.to_string().contains("saw 0x"), "{err}");
     }
 
     #[test]
