@@ -149,12 +149,16 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
                 report.warnings.len(),
                 per_second(rows, secs)
             );
+            let line = |l: Option<u64>| l.map(|l| l.to_string()).unwrap_or_else(|| "?".into());
             for e in report.errors.iter().take(20) {
+                eprintln!("  error: line {}: {} ({})", line(e.line), e.message, e.code);
+            }
+            for w in report.warnings.iter().take(20) {
                 eprintln!(
-                    "  line {}: {} ({})",
-                    e.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()),
-                    e.message,
-                    e.code
+                    "  warning: line {}: {} ({})",
+                    line(w.line),
+                    w.message,
+                    w.code
                 );
             }
             Ok(())

@@ -82,7 +82,44 @@ struct Entry {
     term: Option<TermAcc>,
     terms: BTreeMap<String, Vec<TermAcc>>,
     term_count: usize,
+    /// Fields of this entry the model does not keep as they were.
+    losses: Vec<(String, Loss)>,
 }
+
+/// How a TBX field fared on import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// Not kept at all.
+    Dropped,
+    /// Kept as a `type: value` line of the concept's or term's note.
+    Folded,
+    /// Kept, merged with others of its kind (notes, definitions).
+    Merged,
+}
+
+/// Field kinds not kept as they were, over the whole file: how, how often,
+/// first line.
+type Losses = BTreeMap<String, (Loss, u64, u64)>;
+
+fn record(losses: &mut Losses, kind: String, how: Loss, line: u64) {
+    losses
+        .entry(kind)
+        .and_modify(|e| e.1 += 1)
+        .or_insert((how, 1, line));
+}
+
+/// Structural elements read for what they hold (the rest of an entry's
+/// elements outside a captured value is dropped and reported).
+const TRAVERSED: &[&str] = &[
+    "langSet",
+    "langSec",
+    "tig",
+    "ntig",
+    "termSec",
+    "termGrp",
+    "descripGrp",
+    "adminGrp",
+];
 
 impl Entry {
     /// Keeps the first error of the entry.
@@ -119,9 +156,36 @@ pub struct TbxReader<'a> {
     done: bool,
     entry: Option<Entry>,
     capture: Option<Capture>,
+    losses: Losses,
+    /// Guard depth of the dropped element being skipped, if any.
+    dropping: Option<usize>,
 }
 
 impl<'a> TbxReader<'a> {
+    /// One warning per kind of field the term-base model does not keep as
+    /// it was (dropped, folded into a note line, merged), with how often
+    /// and the line of the first occurrence.
+    pub fn losses(&self) -> Vec<FormatError> {
+        self.losses
+            .iter()
+            .map(|(kind, (how, n, line))| {
+                let (code, what) = match how {
+                    Loss::Dropped => ("tbx_field_dropped", "not kept"),
+                    Loss::Folded => (
+                        "tbx_field_folded",
+                        "kept as a `type: value` line of the concept or term note, exported as that note",
+                    ),
+                    Loss::Merged => (
+                        "tbx_field_merged",
+                        "kept, merged with the others of its kind into one value",
+                    ),
+                };
+                FormatError::row(code, format!("{kind}: {what} ({n} in the file)"))
+                    .at(Some(*line), None)
+            })
+            .collect()
+    }
+
     /// Decodes `input` (gzip, BOM, UTF-16) and prepares to read. The root is
     /// checked on the first call to `next`.
     pub fn new(input: impl Read + 'a) -> Result<Self, FormatError> {
@@ -134,6 +198,8 @@ impl<'a> TbxReader<'a> {
             done: false,
             entry: None,
             capture: None,
+            losses: Losses::new(),
+            dropping: None,
         })
     }
 
@@ -161,7 +227,16 @@ impl<'a> TbxReader<'a> {
                         self.root_seen = true;
                         continue;
                     }
-                    start_element(
+                    if name == "descripGrp" {
+                        if let Some(en) = &mut self.entry {
+                            en.losses.push((
+                                "<descripGrp> (its descrip and admin are kept, not the grouping)"
+                                    .into(),
+                                Loss::Merged,
+                            ));
+                        }
+                    }
+                    let captured = start_element(
                         &mut self.entry,
                         &mut self.capture,
                         name,
@@ -169,6 +244,21 @@ impl<'a> TbxReader<'a> {
                         line,
                         self.guard.depth(),
                     )?;
+                    if !captured
+                        && self.dropping.is_none()
+                        && self.entry.is_some()
+                        && !TRAVERSED.contains(&name)
+                    {
+                        // Its children go with it (reported once).
+                        self.dropping = Some(self.guard.depth());
+                        let ty = xml::attr(&e, b"type")?.unwrap_or_default();
+                        let kind = if ty.is_empty() {
+                            format!("<{name}>")
+                        } else {
+                            format!("<{name} type=\"{ty}\">")
+                        };
+                        record(&mut self.losses, kind, Loss::Dropped, line);
+                    }
                 }
                 Event::Empty(e) => {
                     if self.capture.is_some() {
@@ -188,7 +278,14 @@ impl<'a> TbxReader<'a> {
                         )
                         .at(Some(line), None))));
                     }
-                    // Other empty elements carry no value.
+                    // Empty elements carry no text; one with attributes
+                    // (`<xref target=… type=…/>`) carries a value we drop.
+                    if self.entry.is_some()
+                        && self.dropping.is_none()
+                        && e.attributes().next().is_some()
+                    {
+                        record(&mut self.losses, format!("<{name}>"), Loss::Dropped, line);
+                    }
                 }
                 Event::Text(t) => {
                     if let Some(capture) = &mut self.capture {
@@ -230,7 +327,17 @@ impl<'a> TbxReader<'a> {
                         }
                         continue;
                     }
+                    if self.dropping.is_some_and(|d| self.guard.depth() < d) {
+                        self.dropping = None;
+                    }
                     let name = std::str::from_utf8(e.local_name().into_inner()).unwrap_or("");
+                    if is_entry(name) {
+                        if let Some(en) = &mut self.entry {
+                            for (kind, how) in std::mem::take(&mut en.losses) {
+                                record(&mut self.losses, kind, how, en.line);
+                            }
+                        }
+                    }
                     if let Some(done) = end_element(&mut self.entry, name) {
                         return Ok(Some(done));
                     }
@@ -298,7 +405,7 @@ fn start_element(
     e: &BytesStart<'_>,
     line: u64,
     depth: usize,
-) -> Result<(), FormatError> {
+) -> Result<bool, FormatError> {
     if is_entry(name) {
         if entry.is_none() {
             let mut new = Entry {
@@ -308,11 +415,11 @@ fn start_element(
             new.draft.id = xml::attr(e, b"id")?.filter(|s| !s.trim().is_empty());
             *entry = Some(new);
         }
-        return Ok(());
+        return Ok(true);
     }
     let Some(entry) = entry else {
         // Header, `back` matter: nothing we keep.
-        return Ok(());
+        return Ok(true);
     };
     match name {
         "langSet" | "langSec" => {
@@ -348,9 +455,9 @@ fn start_element(
             })
         }
         // Containers (termGrp, descripGrp, transacGrp …) and things we skip.
-        _ => {}
+        _ => return Ok(false),
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Handles an end tag outside a capture; returns the finished entry.
@@ -518,12 +625,23 @@ fn apply(entry: &mut Entry, mut capture: Capture) {
         other => other,
     };
     let in_term = entry.term.is_some();
-    let note_line = |entry: &mut Entry, line: &str| match &mut entry.term {
-        Some(acc) => append_line(&mut acc.term.note, line),
-        None => append_line(&mut entry.draft.note, line),
+    let note_line = |entry: &mut Entry, line: &str| {
+        let slot = match &mut entry.term {
+            Some(acc) => &mut acc.term.note,
+            None => &mut entry.draft.note,
+        };
+        let merged = slot.as_deref().is_some_and(|s| !s.is_empty());
+        append_line(slot, line);
+        merged
     };
     match category {
-        "note" => note_line(entry, value),
+        "note" => {
+            if note_line(entry, value) {
+                entry
+                    .losses
+                    .push(("several notes at one level".into(), Loss::Merged));
+            }
+        }
         "administrativeStatus" | "normativeAuthorization" if in_term => {
             match TermStatus::parse(value) {
                 Some(status) => {
@@ -551,9 +669,22 @@ fn apply(entry: &mut Entry, mut capture: Capture) {
                 acc.term.variants.push(value.to_owned());
             }
         }
-        "termType" => {}
+        "termType" => entry
+            .losses
+            .push(("<termNote type=\"termType\">".into(), Loss::Dropped)),
         "definition" => {
+            if entry.lang.is_some() {
+                entry.losses.push((
+                    "a language's definition (merged into the concept definition)".into(),
+                    Loss::Merged,
+                ));
+            }
             if entry.draft.definition.as_deref() != Some(value) {
+                if entry.draft.definition.is_some() {
+                    entry
+                        .losses
+                        .push(("several definitions".into(), Loss::Merged));
+                }
                 append_line(&mut entry.draft.definition, value);
             }
         }
@@ -575,6 +706,12 @@ fn apply(entry: &mut Entry, mut capture: Capture) {
             } else {
                 other
             };
+            let kind = if other.is_empty() {
+                format!("<{}>", capture.name)
+            } else {
+                format!("<{} type=\"{other}\">", capture.name)
+            };
+            entry.losses.push((kind, Loss::Folded));
             note_line(entry, &format!("{label}: {value}"));
         }
     }

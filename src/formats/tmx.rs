@@ -1410,7 +1410,14 @@ impl<W: Write> TmxWriter<W> {
         let own: Vec<(String, String)> = u
             .props
             .iter()
-            .filter(|(k, _)| k != "x-origin" && k != "x-context" && k != "x-tuid")
+            // The origin and context are written above; another value of
+            // theirs (merged from a duplicate) is kept as a prop.
+            .filter(|(k, v)| match k.as_str() {
+                "x-origin" => u.origin.as_ref() != Some(v),
+                "x-context" => u.context.as_ref() != Some(v),
+                "x-tuid" => false,
+                _ => true,
+            })
             .cloned()
             .collect();
         push_props(s, &own);

@@ -375,7 +375,11 @@ impl DraftReader for TermDelimitedReader<'_> {
     }
 }
 
-impl DraftReader for TbxReader<'_> {}
+impl DraftReader for TbxReader<'_> {
+    fn warnings(&self) -> Vec<FormatError> {
+        self.losses()
+    }
+}
 
 /// Opens the raw bytes of an import (again) for one pass.
 pub type ByteOpener<'a> = dyn FnMut() -> std::io::Result<Box<dyn Read + Send + 'a>> + 'a;

@@ -4,4 +4,6 @@
 mod durability;
 mod layering;
 mod openapi_golden;
+mod peer_roundtrip;
 mod readme_examples;
+mod spawned;

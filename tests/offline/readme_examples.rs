@@ -11,10 +11,10 @@
 //! prefix); otherwise the text itself. A command without a documented
 //! answer fails the test, so an example cannot be added unchecked.
 
+use crate::spawned::{has, serve};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 const README_ADDR: &str = "http://127.0.0.1:8080";
 
@@ -104,31 +104,6 @@ fn missing(actual: &Value, expected: &Value, at: &str) -> Option<String> {
     }
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
-fn has(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn readme_examples_answer_as_documented() {
     if !has("curl") || !has("timeout") {
@@ -154,31 +129,8 @@ fn readme_examples_answer_as_documented() {
 
     // Started from an empty directory: no glossary/ to find there.
     let elsewhere = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_mustalah"))
-            .current_dir(elsewhere.path())
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(["--data-dir", "data", "--log", "warn"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn server"),
-    );
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !client
-        .get(format!("{base}/readyz"))
-        .send()
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "server not ready within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let server = serve(elsewhere.path(), &[]);
+    let base = server.base.clone();
 
     for e in &examples {
         let command = e.command.replace(README_ADDR, &base);
