@@ -389,6 +389,7 @@ pub fn suggest(args: crate::cli::SuggestArgs) -> anyhow::Result<()> {
         termbases: args.termbases,
         min_score: args.min_score,
         limit: args.limit,
+        infer_direction: false,
     };
     let resp = suggest::suggest(
         &req,

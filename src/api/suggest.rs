@@ -340,6 +340,7 @@ impl From<suggest::Error> for ApiError {
 pub fn to_request(dto: SuggestRequestDto) -> SuggestRequest {
     let d = SuggestRequest::default();
     SuggestRequest {
+        infer_direction: dto.source_lang.is_none() && dto.target_lang.is_none(),
         text: dto.text,
         segments: dto.segments,
         source_lang: dto.source_lang.unwrap_or(d.source_lang),

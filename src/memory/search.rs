@@ -1,8 +1,10 @@
 //! Fuzzy search (indexed and exhaustive) and concordance.
 //!
 //! A search runs over one side of the units: the source side when the
-//! query's `source_lang` is the memory's source language (or absent), the
-//! target side when it is the memory's target language — then each match is
+//! query's `source_lang` is the memory's source language, the target side
+//! when it is the memory's target language (without `source_lang`: the
+//! side the text is written in, by script, when one side of the pair is
+//! Arabic and the other not; else the source side) — then each match is
 //! returned swapped (`source` = the unit's target text, `target` = the
 //! unit's source text, languages likewise), so a memory ar→en also answers
 //! en→ar queries.
@@ -40,14 +42,35 @@ const TIE_CANDIDATES: usize = 32;
 /// match): `None` when it is gone.
 type Scored = Option<(u32, u32, FuzzyMatch)>;
 
-/// Which side (0 source, 1 target) a query in `source_lang` searches.
+/// The side (0 source, 1 target) `text` is written in, when one side of
+/// the pair is Arabic and the other is not and the text's letters say
+/// which: a query without `source_lang` against an en→ar memory in Arabic
+/// searches the Arabic side. Else the source side.
+fn side_by_script(meta: &super::model::MemoryMeta, text: &str) -> usize {
+    let arabic = |l: &str| lang_base(l) == "ar";
+    let (src_ar, tgt_ar) = (arabic(&meta.source_lang), arabic(&meta.target_lang));
+    match crate::text::mostly_arabic(text) {
+        Some(true) if tgt_ar && !src_ar => 1,
+        Some(false) if src_ar && !tgt_ar => 1,
+        _ => 0,
+    }
+}
+
+/// Which side (0 source, 1 target) a query in `source_lang` searches
+/// (without one: the side `text` is written in, see [`side_by_script`]).
 fn resolve_side(
     meta: &super::model::MemoryMeta,
+    text: &str,
     source_lang: Option<&str>,
     target_lang: Option<&str>,
 ) -> Result<usize> {
     let side = match source_lang {
-        None => 0,
+        None => match target_lang {
+            // The target language names the other side.
+            Some(t) if lang_base(t) == lang_base(&meta.source_lang) => 1,
+            Some(t) if lang_base(t) == lang_base(&meta.target_lang) => 0,
+            _ => side_by_script(meta, text),
+        },
         Some(l) if lang_base(l) == lang_base(&meta.source_lang) => 0,
         Some(l) if lang_base(l) == lang_base(&meta.target_lang) => 1,
         Some(l) => {
@@ -262,7 +285,12 @@ impl Memories {
         check_query(q)?;
         let m = self.memory(name)?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
-        let side = resolve_side(&meta, q.source_lang.as_deref(), q.target_lang.as_deref())?;
+        let side = resolve_side(
+            &meta,
+            &q.text,
+            q.source_lang.as_deref(),
+            q.target_lang.as_deref(),
+        )?;
         let idx = m.index.read().map_err(|_| poisoned())?;
         let qtokens = score::tokens(&q.text);
         if qtokens.is_empty() {
@@ -318,7 +346,7 @@ impl Memories {
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
         let sides: Vec<usize> = match lang {
             None => vec![0, 1],
-            Some(l) => vec![resolve_side(&meta, Some(l), None).map_err(|_| {
+            Some(l) => vec![resolve_side(&meta, phrase, Some(l), None).map_err(|_| {
                 Error::invalid(
                     "lang",
                     format!(
@@ -566,10 +594,16 @@ mod tests {
         assert_eq!(r[0].target, "احفظ الملف");
         assert_eq!(r[0].score, 75);
         let mut q = query("احفظ الملف", 70);
+        // Without source_lang the script says the Arabic side.
+        let inferred = m.search("tm", &q).unwrap();
         q.source_lang = Some("ar".into());
         let r = m.search("tm", &q).unwrap();
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].score, r[0].source.as_str()), (100, "احفظ الملف"));
+        assert_eq!(inferred, r);
+        q.source_lang = None;
+        q.target_lang = Some("en".into());
+        assert_eq!(m.search("tm", &q).unwrap(), r);
         assert_eq!(
             (r[0].source_lang.as_str(), r[0].target_lang.as_str()),
             ("ar", "en")

@@ -123,13 +123,32 @@ fn rank(matches: &mut [MemoryMatch]) {
     });
 }
 
+/// Whether `text` is written in the script of `tgt` rather than `src`
+/// (one of them Arabic, the other not).
+fn written_in_target(text: &str, src: &str, tgt: &str) -> bool {
+    let arabic = |l: &str| {
+        l.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .eq_ignore_ascii_case("ar")
+    };
+    match crate::text::mostly_arabic(text) {
+        Some(true) => arabic(tgt) && !arabic(src),
+        Some(false) => arabic(src) && !arabic(tgt),
+        None => false,
+    }
+}
+
 fn segment(
     req: &SuggestRequest,
     p: &Piece<'_>,
     rec: &dyn TermRecognizer,
     memory: &dyn MatchSource,
 ) -> Result<SegmentSuggestion> {
-    let (src, tgt) = (req.source_lang.as_str(), req.target_lang.as_str());
+    let (mut src, mut tgt) = (req.source_lang.as_str(), req.target_lang.as_str());
+    if req.infer_direction && written_in_target(p.text, src, tgt) {
+        std::mem::swap(&mut src, &mut tgt);
+    }
     let mut hits = if p.text.trim().is_empty() {
         Vec::new()
     } else {

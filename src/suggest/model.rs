@@ -42,6 +42,10 @@ pub struct SuggestRequest {
     pub min_score: u32,
     /// How many matches to list per segment (1–[`MAX_LIMIT`]).
     pub limit: usize,
+    /// The request named no language: a segment written in the script of
+    /// `target_lang` (an English UI string in an Arabic article) is
+    /// treated as written in that language, the pair reversed for it.
+    pub infer_direction: bool,
 }
 
 impl Default for SuggestRequest {
@@ -55,6 +59,7 @@ impl Default for SuggestRequest {
             termbases: Vec::new(),
             min_score: DEFAULT_MIN_SCORE,
             limit: DEFAULT_LIMIT,
+            infer_direction: false,
         }
     }
 }

@@ -60,7 +60,7 @@ pub mod token;
 pub use arabic::{analyses, Analysis};
 pub use arabic::{term_key_ar, word_keys_ar};
 pub use english::{compound_key, term_key_en, word_keys_en};
-pub use normalize::{normalize, normalize_into};
+pub use normalize::{mostly_arabic, normalize, normalize_into};
 pub use plural::{pattern_singulars, plurals_of, singulars_of};
 pub use segment::{segment, Segment};
 pub use token::{for_each_span, push_norm, tokenize, tokenize_into, Span, Token, TokenKind};

@@ -147,6 +147,22 @@ pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
 }
 
+/// Whether most letters of `text` are Arabic letters (`Some(true)`), most
+/// are other letters (`Some(false)`, Latin in practice), or it has no
+/// letters (`None`): tells which side of an Arabic–English pair a segment
+/// is written in. Digits, punctuation, tags and marks do not count.
+pub fn mostly_arabic(text: &str) -> Option<bool> {
+    let (mut arabic, mut other) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_arabic_letter(c) {
+            arabic += 1;
+        } else if c.is_alphabetic() && !is_ignorable(c) {
+            other += 1;
+        }
+    }
+    (arabic + other > 0).then_some(arabic >= other)
+}
+
 /// Whether `c` is removed by normalization without leaving anything: a mark,
 /// tatweel or invisible control. Such chars stay inside the token they
 /// touch.
@@ -158,6 +174,16 @@ pub fn is_ignorable(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn script_of_a_segment() {
+        assert_eq!(mostly_arabic("احفظ الملف"), Some(true));
+        assert_eq!(mostly_arabic("شغّل H800 على خوادم إنفيديا"), Some(true));
+        assert_eq!(mostly_arabic("Close the menu"), Some(false));
+        assert_eq!(mostly_arabic("Open «ملف»"), Some(false));
+        assert_eq!(mostly_arabic("42 — %s {0}"), Some(false));
+        assert_eq!(mostly_arabic("42 — 17"), None);
+    }
 
     #[test]
     fn table_cases() {
