@@ -525,17 +525,28 @@ pub async fn import(
     tm: web::Path<String>,
     query: web::Query<ImportParams>,
     payload: web::Payload,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     checked_name(&tm)?;
     let p = query.into_inner();
     let format = parse_format("format", p.format.as_deref())?;
+    let charset = super::charset::declared(&req)?;
     state.memories.get_meta(&tm)?;
     let spooled = spool_body(&state, payload).await?;
+    let charset = charset.filter(|_| super::charset::applies_to(spooled.path()));
     let mems = state.memories.clone();
     let name = tm.into_inner();
     let dry_run = p.dry_run.unwrap_or(false);
     let report = blocking(move || {
-        let r = mems.import_file(&name, spooled.path(), format, dry_run, &mut |_| {});
+        let utf8 = match charset {
+            Some(enc) => Some(
+                super::charset::Utf8Copy::of(spooled.path(), enc).map_err(ApiError::internal)?,
+            ),
+            None => None,
+        };
+        let path = utf8.as_ref().map_or(spooled.path(), |c| c.path());
+        let r = mems.import_file(&name, path, format, dry_run, &mut |_| {});
+        drop(utf8);
         drop(spooled);
         r.map_err(ApiError::from)
     })

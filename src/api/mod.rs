@@ -7,6 +7,7 @@
 //! types do not.
 
 pub mod auth;
+pub mod charset;
 pub mod docs;
 pub mod download;
 pub mod error;

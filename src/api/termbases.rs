@@ -517,8 +517,10 @@ pub async fn import_termbase(
     path: web::Path<String>,
     query: web::Query<ImportParams>,
     payload: web::Payload,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     tb_name(&path)?;
+    let charset = super::charset::declared(&req)?;
     let format = match query.format.as_deref() {
         None => None,
         Some(f) => match Format::parse(f) {
@@ -546,11 +548,17 @@ pub async fn import_termbase(
     };
     state.termbases.get_meta(&path).map_err(termbase_error)?;
     let spool = spool_body(&state, payload).await?;
+    let charset = charset.filter(|_| super::charset::applies_to(spool.path()));
     let tbs = state.termbases.clone();
     let name = path.into_inner();
     let report = blocking(move || {
-        let mut open =
-            || -> std::io::Result<Box<dyn std::io::Read + Send>> { Ok(Box::new(spool.open()?)) };
+        let mut open = || -> std::io::Result<Box<dyn std::io::Read + Send>> {
+            let raw = spool.open()?;
+            Ok(match charset {
+                Some(enc) => Box::new(crate::formats::decode::transcoding_reader(raw, enc)),
+                None => Box::new(raw),
+            })
+        };
         tbs.import_source(&name, &mut open, format, opts, &mut |_| {})
             .map_err(termbase_error)
     })

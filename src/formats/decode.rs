@@ -42,6 +42,15 @@ pub fn decoded_reader_as<'a, R: Read + 'a>(
     decode_boxed(Box::new(input), 0, charset)
 }
 
+/// `input` read as `enc` and handed out as UTF-8 (text whose charset was
+/// declared out of band, transcoded before a reader sees it).
+pub fn transcoding_reader<R: Read + Send>(
+    input: R,
+    enc: &'static encoding_rs::Encoding,
+) -> impl Read + Send {
+    LegacyToUtf8::new(BufReader::new(input), enc)
+}
+
 /// The encoding a charset label names (`windows-1256`, `iso-8859-6`,
 /// `cp1252`, `utf-8`, …); `invalid_encoding` for a label no encoding has.
 pub fn charset(label: &str) -> Result<&'static encoding_rs::Encoding, FormatError> {

@@ -3,6 +3,7 @@
 mod auth;
 mod backup;
 mod direction;
+mod encodings;
 mod health;
 mod helpers;
 mod hostile;
