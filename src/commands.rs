@@ -408,3 +408,63 @@ pub fn suggest(args: crate::cli::SuggestArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// A spinner with elapsed time, for work whose size is not known ahead.
+fn spinner(what: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {spinner} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// One line saying what a backup or restore holds.
+fn manifest_summary(m: &crate::backup::Manifest) -> String {
+    let units: u64 = m.memories.iter().map(|x| x.units).sum();
+    let entries: u64 = m.termbases.iter().map(|x| x.entries).sum();
+    let bytes: u64 = m.memories.iter().map(|x| x.bytes).sum::<u64>()
+        + m.termbases.iter().map(|x| x.bytes).sum::<u64>();
+    format!(
+        "{} memories ({units} units), {} term bases ({entries} entries), {:.1} MB",
+        m.memories.len(),
+        m.termbases.len(),
+        bytes as f64 / 1e6
+    )
+}
+
+/// Runs `mustalah backup DIR`: a spinner while it runs, a summary line.
+pub fn backup(args: crate::cli::BackupArgs) -> anyhow::Result<()> {
+    let bar = spinner("backing up");
+    let started = std::time::Instant::now();
+    let manifest = crate::backup::backup(&args.url, args.token.as_deref(), &args.dir);
+    bar.finish_and_clear();
+    let manifest = manifest?;
+    eprintln!(
+        "backup of {} → {}: {} in {:.1} s",
+        args.url,
+        args.dir.display(),
+        manifest_summary(&manifest),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs `mustalah restore DIR --data-dir EMPTY_DIR`: a spinner while it
+/// runs, a summary line.
+pub fn restore(args: crate::cli::RestoreArgs) -> anyhow::Result<()> {
+    let bar = spinner("restoring");
+    let started = std::time::Instant::now();
+    let manifest = crate::backup::restore(&args.data.data_dir, &args.dir);
+    bar.finish_and_clear();
+    let manifest = manifest?;
+    eprintln!(
+        "restored {} into {}: {} in {:.1} s",
+        args.dir.display(),
+        args.data.data_dir.display(),
+        manifest_summary(&manifest),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

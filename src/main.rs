@@ -31,23 +31,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Terms(cmd) => mustalah::commands::terms(cmd),
         Command::Tm(cmd) => mustalah::commands::tm(cmd),
         Command::Suggest(args) => mustalah::commands::suggest(args),
-        Command::Backup(args) => {
-            let manifest = mustalah::backup::backup(&args.url, args.token.as_deref(), &args.dir)?;
-            eprintln!(
-                "backup written to {}: {}",
-                args.dir.display(),
-                serde_json::to_string(&manifest)?
-            );
-            Ok(())
-        }
-        Command::Restore(args) => {
-            let manifest = mustalah::backup::restore(&args.data.data_dir, &args.dir)?;
-            eprintln!(
-                "restored into {}: {}",
-                args.data.data_dir.display(),
-                serde_json::to_string(&manifest)?
-            );
-            Ok(())
-        }
+        Command::Backup(args) => mustalah::commands::backup(args),
+        Command::Restore(args) => mustalah::commands::restore(args),
     }
 }
