@@ -669,7 +669,7 @@ mod tests {
             .to_request();
         let body: Value = test::call_and_read_body_json(&app, req).await;
         assert_eq!(
-            (body["added"].clone(), body["updated"].clone()),
+            (body["added"].clone(), body["unchanged"].clone()),
             (json!(0), json!(1))
         );
 
