@@ -94,6 +94,10 @@ pub enum TmCommand {
         /// File format; sniffed from the content when omitted.
         #[arg(long, value_parser = ["tmx", "tsv", "csv"])]
         format: Option<String>,
+        /// Character encoding of a CSV/TSV file that is not UTF-8/UTF-16
+        /// (`windows-1256`, `iso-8859-6`, …); XML files declare their own.
+        #[arg(long)]
+        encoding: Option<String>,
         /// Source language of a memory to create (default: the TMX header's
         /// `srclang`, else `ar`); with an existing memory it must be its own.
         #[arg(long)]

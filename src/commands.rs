@@ -69,6 +69,31 @@ fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
+/// A UTF-8 copy of `file` read as `label` (in the data dir's spool), or
+/// `None` when the label names UTF-8/UTF-16 (read natively).
+fn utf8_copy(
+    file: &Path,
+    label: &str,
+    data_dir: &Path,
+) -> anyhow::Result<Option<crate::api::charset::Utf8Copy>> {
+    let enc = crate::formats::decode::charset(label)?;
+    if [
+        encoding_rs::UTF_8,
+        encoding_rs::UTF_16LE,
+        encoding_rs::UTF_16BE,
+    ]
+    .contains(&enc)
+    {
+        return Ok(None);
+    }
+    let spool = data_dir.join("spool");
+    std::fs::create_dir_all(&spool)?;
+    let name = file.file_name().unwrap_or_default();
+    let copy = crate::api::charset::Utf8Copy::into(file, enc, &spool.join(name))
+        .with_context(|| format!("reading {} as {label}", file.display()))?;
+    Ok(Some(copy))
+}
+
 fn shown_output(path: Option<&Path>) -> String {
     path.map_or_else(|| "standard output".into(), |p| p.display().to_string())
 }
@@ -196,12 +221,20 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
             file,
             memory,
             format,
+            encoding,
             source_lang,
             target_lang,
             dry_run,
             data,
         } => {
             let store = open_store(&data.data_dir)?;
+            let utf8 = match encoding.as_deref() {
+                Some(label) => utf8_copy(&file, label, &data.data_dir)?,
+                None => None,
+            };
+            let file = utf8
+                .as_ref()
+                .map_or(file.clone(), |c| c.path().to_path_buf());
             let mems = Memories::open(&store)?;
             let fmt = format_arg(format.as_deref());
             let file_pair = import_pair(&file, fmt)?;
@@ -210,6 +243,7 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
                 (None, None) => None,
                 _ => anyhow::bail!("give both --source-lang and --target-lang, or neither"),
             };
+            let mut created = false;
             match mems.get_meta(&memory) {
                 Ok(info) => {
                     let have = (info.meta.source_lang.clone(), info.meta.target_lang.clone());
@@ -241,6 +275,7 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
                     };
                     if !dry_run {
                         mems.create(&memory, &s, &t, None)?;
+                        created = true;
                         eprintln!("created memory '{memory}' ({s}→{t})");
                     } else {
                         anyhow::bail!(
@@ -267,9 +302,20 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
                         }
                         bar.set_position(done);
                     }
-                })?;
-            store.flush_blocking()?;
+                });
             bar.finish_and_clear();
+            let report = match report {
+                Ok(r) => r,
+                Err(e) => {
+                    // A refused file leaves no empty memory behind.
+                    if created {
+                        mems.delete(&memory)?;
+                        store.flush_blocking()?;
+                    }
+                    return Err(e.into());
+                }
+            };
+            store.flush_blocking()?;
             let secs = started.elapsed().as_secs_f64();
             let units = report.units_added + report.units_updated + report.units_unchanged;
             eprintln!(

@@ -61,7 +61,16 @@ pub struct Utf8Copy(PathBuf);
 impl Utf8Copy {
     /// Transcodes the file at `path` from `enc` into `path.utf8`.
     pub fn of(path: &Path, enc: &'static encoding_rs::Encoding) -> std::io::Result<Utf8Copy> {
-        let copy = Utf8Copy(path.with_extension("utf8"));
+        Self::into(path, enc, path)
+    }
+
+    /// Transcodes the file at `path` from `enc` into `near.utf8`.
+    pub fn into(
+        path: &Path,
+        enc: &'static encoding_rs::Encoding,
+        near: &Path,
+    ) -> std::io::Result<Utf8Copy> {
+        let copy = Utf8Copy(near.with_extension("utf8"));
         let mut src = crate::formats::decode::transcoding_reader(std::fs::File::open(path)?, enc);
         let mut dst = std::io::BufWriter::new(std::fs::File::create(&copy.0)?);
         std::io::copy(&mut src, &mut dst)?;

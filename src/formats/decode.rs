@@ -256,7 +256,7 @@ impl<R: BufRead> Utf8Check<R> {
             if e.error_len().is_some() {
                 let at = e.valid_up_to();
                 return Err(invalid(&format!(
-                    "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding, e.g. <?xml version=\"1.0\" encoding=\"windows-1256\"?> or a charset, or send UTF-8/UTF-16)",
+                    "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding: <?xml version=\"1.0\" encoding=\"windows-1256\"?> in XML, a Content-Type charset or --encoding for CSV/TSV; or send UTF-8/UTF-16)",
                     self.offset + at as u64,
                     self.pending.get(at).copied().unwrap_or(0)
                 )));
@@ -294,7 +294,7 @@ impl<R: BufRead> Utf8Check<R> {
                 }
                 if e.error_len().is_some() {
                     return Err(invalid(&format!(
-                        "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding, e.g. <?xml version=\"1.0\" encoding=\"windows-1256\"?> or a charset, or send UTF-8/UTF-16)",
+                        "not UTF-8 at byte {} (saw 0x{:02X}; declare the encoding: <?xml version=\"1.0\" encoding=\"windows-1256\"?> in XML, a Content-Type charset or --encoding for CSV/TSV; or send UTF-8/UTF-16)",
                         self.offset + valid as u64,
                         data.get(valid).copied().unwrap_or(0)
                     )));
