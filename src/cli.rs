@@ -54,6 +54,10 @@ pub enum TermsCommand {
         /// File format; sniffed from the content when omitted.
         #[arg(long, value_parser = ["csv", "tsv", "tbx"])]
         format: Option<String>,
+        /// Character encoding of a CSV/TSV file that is not UTF-8/UTF-16
+        /// (`windows-1256`, `iso-8859-6`, …); XML files declare their own.
+        #[arg(long)]
+        encoding: Option<String>,
         /// What to do with an entry whose normalized term already exists.
         #[arg(long, default_value = "merge", value_parser = ["merge", "skip", "replace"])]
         on_duplicate: String,

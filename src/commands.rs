@@ -132,11 +132,19 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
             file,
             termbase,
             format,
+            encoding,
             on_duplicate,
             dry_run,
             data,
         } => {
             let store = open_store(&data.data_dir)?;
+            let utf8 = match encoding.as_deref() {
+                Some(label) => utf8_copy(&file, label, &data.data_dir)?,
+                None => None,
+            };
+            let file = utf8
+                .as_ref()
+                .map_or(file.clone(), |c| c.path().to_path_buf());
             let tbs = TermBases::open(&store)?;
             if tbs.get_meta(&termbase).is_err() {
                 tbs.create(&termbase, None)?;
