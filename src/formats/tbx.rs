@@ -173,7 +173,7 @@ impl<'a> TbxReader<'a> {
                     Loss::Dropped => ("tbx_field_dropped", "not kept"),
                     Loss::Folded => (
                         "tbx_field_folded",
-                        "kept as a `type: value` line of the concept or term note, exported as that note",
+                        "kept as a `type: value` line of the concept or term note (exported back as its element where the category is known)",
                     ),
                     Loss::Merged => (
                         "tbx_field_merged",
@@ -763,6 +763,49 @@ pub fn write_tbx<W: Write>(
     w.flush()
 }
 
+/// The element a data category folded into a `type: value` note line was
+/// read from (see [`apply`]), to write it back as that element.
+fn folded_element(category: &str) -> Option<&'static str> {
+    match category {
+        "grammaticalGender" | "grammaticalNumber" | "transferComment" | "geographicalUsage"
+        | "pronunciation" | "abbreviatedFormFor" | "usageNote" | "termLocation" => Some("termNote"),
+        "context"
+        | "relatedConcept"
+        | "relatedConceptBroader"
+        | "relatedConceptNarrower"
+        | "example"
+        | "explanation" => Some("descrip"),
+        "source" | "sourceIdentifier" | "productSubset" | "projectSubset"
+        | "businessUnitSubset" | "customerSubset" | "responsibility" => Some("admin"),
+        _ => None,
+    }
+}
+
+/// Writes a note: its `type: value` lines of known data categories as
+/// their elements again, the other lines as one `<note>`.
+fn write_note<W: Write>(w: &mut W, note: &str) -> io::Result<()> {
+    let mut rest: Vec<&str> = Vec::new();
+    for line in note.split('\n') {
+        let folded = line.split_once(": ").and_then(|(k, v)| {
+            let el = folded_element(k)?;
+            Some((el, k, v))
+        });
+        match folded {
+            Some((el, k, v)) => write!(
+                w,
+                "<{el} type=\"{}\">{}</{el}>",
+                xml::escape_attr(k),
+                xml::escape_text(v)
+            )?,
+            None => rest.push(line),
+        }
+    }
+    if !rest.is_empty() {
+        write!(w, "<note>{}</note>", xml::escape_text(&rest.join("\n")))?;
+    }
+    Ok(())
+}
+
 fn write_entry<W: Write>(w: &mut W, c: &Concept) -> io::Result<()> {
     writeln!(w, "<termEntry id=\"{}\">", xml::escape_attr(&c.id))?;
     let descrip = |w: &mut W, ty: &str, v: &str| {
@@ -787,7 +830,9 @@ fn write_entry<W: Write>(w: &mut W, c: &Concept) -> io::Result<()> {
         descrip(w, "x-contextWords", &words.join("|"))?;
     }
     if let Some(n) = &c.note {
-        writeln!(w, "  <note>{}</note>", xml::escape_text(n))?;
+        write!(w, "  ")?;
+        write_note(w, n)?;
+        writeln!(w)?;
     }
     for (lang, terms) in &c.terms {
         if terms.iter().all(|t| t.text.trim().is_empty()) {
@@ -816,7 +861,7 @@ fn write_entry<W: Write>(w: &mut W, c: &Concept) -> io::Result<()> {
                 )?;
             }
             if let Some(n) = &t.note {
-                write!(w, "<note>{}</note>", xml::escape_text(n))?;
+                write_note(w, n)?;
             }
             writeln!(w, "</tig>")?;
         }
@@ -1096,6 +1141,63 @@ mod tests {
             context_words: c.context_words.clone(),
             terms: c.terms.clone(),
         }
+    }
+
+    #[test]
+    fn folded_categories_are_written_back_as_their_elements_and_reported() {
+        let doc = r#"<martif type="TBX"><text><body><termEntry id="c1">
+            <descrip type="context">Save the file first.</descrip>
+            <langSet xml:lang="fr"><ntig><termGrp><term>fichier</term>
+              <termNote type="grammaticalGender">masculine</termNote></termGrp>
+              <transacGrp><transac type="transactionType">origination</transac></transacGrp>
+            </ntig></langSet></termEntry></body></text></martif>"#;
+        let mut reader = TbxReader::new(doc.as_bytes()).unwrap();
+        let draft = reader.next().unwrap().unwrap();
+        assert!(reader.next().is_none());
+        let codes: Vec<(String, &str)> = reader
+            .losses()
+            .into_iter()
+            .map(|w| {
+                (
+                    w.message.split(':').next().unwrap_or("").to_string(),
+                    w.code,
+                )
+            })
+            .collect();
+        assert!(
+            codes.contains(&("<transacGrp>".into(), "tbx_field_dropped")),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&(
+                "<termNote type=\"grammaticalGender\">".into(),
+                "tbx_field_folded"
+            )),
+            "{codes:?}"
+        );
+        let now = chrono::Utc::now();
+        let concept = Concept {
+            id: "c1".into(),
+            domain: draft.domain,
+            definition: draft.definition,
+            note: draft.note,
+            context_words: draft.context_words,
+            terms: draft.terms,
+            created: now,
+            modified: now,
+        };
+        let mut out = Vec::new();
+        write_tbx(&mut out, "fr", [concept]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("<descrip type=\"context\">Save the file first.</descrip>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<termNote type=\"grammaticalGender\">masculine</termNote>"),
+            "{text}"
+        );
+        assert!(!text.contains("<note>"), "{text}");
     }
 
     #[test]
