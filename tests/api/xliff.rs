@@ -132,6 +132,11 @@ async fn every_flavour_is_pretranslated_and_translate_toolkit_reads_it() {
         std::fs::write(&path, &out).expect("write");
         written.push(path);
     }
+    // A lower threshold fills the fuzzy match, for review.
+    let r = pretranslate(&app, "fill_threshold=75", fixture("help.ar-en.xlf")).await;
+    let path = dir.path().join("help.fuzzy.xlf");
+    std::fs::write(&path, r.bytes().await.expect("body")).expect("write");
+    written.push(path);
     // The dry run answers the report.
     let r = pretranslate(&app, "dry_run=true", fixture("help.ar-en.xlf")).await;
     let report: serde_json::Value = r.json().await.expect("json");
@@ -151,14 +156,18 @@ async fn every_flavour_is_pretranslated_and_translate_toolkit_reads_it() {
     assert_eq!(u1["target"], "Open the file");
     assert_eq!(u1["state"], "translated");
     assert_eq!(u1["state_qualifier"], "exact-match");
-    assert_eq!(u1["istranslated"], true);
-    assert_eq!(u1["isfuzzy"], false);
+    assert_eq!(u1["state_n"], "S_TRANSLATED");
+    // translate-toolkit calls every target that is not approved="yes"
+    // fuzzy; approved is the translator's call, never set by mustalah.
+    assert_eq!(u1["isfuzzy"], true);
+    assert_eq!(u1["istranslated"], false);
     assert_eq!(u1["alttrans"][0]["quality"], "100");
     assert_eq!(u1["alttrans"][0]["origin"], "mustalah:default");
     assert_eq!(u1["alttrans"][0]["target"], "Open the file");
     // Fuzzy offers only: an integer quality below 100, no target.
     let u9 = unit(plain, "9");
     assert_eq!(u9["target"], serde_json::Value::Null);
+    assert_eq!(u9["state_n"], "S_EMPTY");
     let q: u32 = u9["alttrans"][0]["quality"]
         .as_str()
         .and_then(|q| q.parse().ok())
@@ -184,6 +193,12 @@ async fn every_flavour_is_pretranslated_and_translate_toolkit_reads_it() {
     assert_eq!(unit(mq, "1")["target"], "Open the file");
     assert_eq!(unit(mq, "1")["state"], "translated");
     assert_eq!(unit(mq, "2")["target"], "Remove the old files.");
+
+    let fuzzy = unit(&read[4], "9");
+    assert_eq!(fuzzy["state"], "needs-review-translation");
+    assert_eq!(fuzzy["state_qualifier"], "leveraged-tm");
+    assert_eq!(fuzzy["state_n"], "S_NEEDS_REVIEW");
+    assert_eq!(fuzzy["target"], "Download version 5 of the program");
 
     let v2 = &read[3];
     assert_eq!(v2["reader"], "lxml");
@@ -308,7 +323,8 @@ async fn analysis_raw_multipart_and_formats() {
         "{bands}"
     );
     assert_eq!(bands["repetitions"]["segments"], 0);
-    assert_eq!(a["total"]["total"]["segments"], 10);
+    // 9 units, one translate="no", one split into two sentences.
+    assert_eq!(a["total"]["total"]["segments"], 9);
 
     let boundary = "XyZ";
     let mut body = Vec::new();

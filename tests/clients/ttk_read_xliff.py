@@ -6,7 +6,8 @@ Usage: ttk_read_xliff.py FILE...   (one JSON object per file on stdout)
 XLIFF 1.2 files (plain, SDLXLIFF, MQXLIFF) are opened with
 translate.storage.xliff (and, for plain XLIFF, translate.storage.poxliff);
 per unit: id, source, target, target state / state-qualifier, alt-trans
-(match-quality, origin, source, target), notes, isfuzzy(), istranslated().
+(match-quality, origin, source, target), notes, get_state_n() by name,
+isfuzzy(), istranslated().
 XLIFF 2 files (which translate-toolkit does not read) are parsed with lxml,
 the XML library translate-toolkit is built on: segments with their state and
 target, mtc:match and gls:glossEntry elements.
@@ -20,6 +21,13 @@ from translate.storage import poxliff, xliff
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
 MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 GLS = "urn:oasis:names:tc:xliff:glossary:2.0"
+
+
+def state_name(u):
+    """The name of translate-toolkit's numeric state (S_TRANSLATED, …)."""
+    n = u.get_state_n()
+    names = [k for k in dir(type(u)) if k.startswith("S_") and getattr(type(u), k) == n]
+    return names[0] if names else str(n)
 
 
 def read12(path, data):
@@ -46,6 +54,7 @@ def read12(path, data):
             "state_qualifier": None if target_el is None else target_el.get("state-qualifier"),
             "alttrans": alts,
             "notes": u.getnotes(),
+            "state_n": state_name(u),
             "isfuzzy": u.isfuzzy(),
             "istranslated": u.istranslated(),
         })
