@@ -23,10 +23,10 @@
 //!
 //! ```
 //! use mustalah::formats::xliff::{parse, Flavour, TargetSlot};
-//! let doc = parse(br#"<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+//! let doc = parse(r#"<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
 //! <file source-language="ar" target-language="en" datatype="plaintext" original="a.txt"><body>
 //! <trans-unit id="1"><source>افتح <g id="1">الملف</g></source></trans-unit>
-//! </body></file></xliff>"#).unwrap();
+//! </body></file></xliff>"#.as_bytes()).unwrap();
 //! assert_eq!(doc.flavour, Flavour::Xliff12);
 //! let seg = &doc.units[0].segments[0];
 //! assert_eq!(seg.plain_source(), "افتح الملف");
