@@ -157,6 +157,7 @@ pub async fn analyze_files(
         .to_string();
     let name = p.name.unwrap_or_else(|| "file".into());
     let spooled = spool_body(&state, payload).await?;
+    super::xliff::check_in_memory_size(spooled.len)?;
     let state = state.into_inner();
     let result = blocking(move || {
         let bytes = std::fs::read(spooled.path()).map_err(ApiError::internal)?;

@@ -109,6 +109,20 @@ pub fn list(s: Option<&str>) -> Option<Vec<String>> {
     })
 }
 
+/// Refuses a body larger than the document the engines hold in memory
+/// (413 `payload_too_large`), before it is read.
+pub fn check_in_memory_size(len: u64) -> Result<(), ApiError> {
+    let max = crate::formats::xliff::MAX_XLIFF_BYTES as u64;
+    if len > max {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("an XLIFF or analysis body is held in memory: at most {max} bytes"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the names of memories and term bases in a request.
 pub fn check_names(field: &str, names: &[String]) -> Result<(), ApiError> {
     names
@@ -168,6 +182,7 @@ pub async fn pretranslate_xliff(
     check_names("memories", &opts.memories)?;
     check_names("termbases", &opts.termbases)?;
     let spooled = spool_body(&state, payload).await?;
+    super::xliff::check_in_memory_size(spooled.len)?;
     let state = state.into_inner();
     let out = blocking(move || {
         let bytes = std::fs::read(spooled.path()).map_err(ApiError::internal)?;
