@@ -4,7 +4,7 @@
 use super::count::{count_text, Counts};
 use super::model::{Analysis, AnalysisOptions, Band, FileAnalysis, FileInput};
 use crate::formats::xliff::{self, Skip};
-use crate::pretranslate::{split_candidates, Error, Result};
+use crate::pretranslate::{interior_codes, split_candidates, Error, Result, TAGS_DIFFER_PENALTY};
 use crate::suggest::{self, MatchSource};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -14,6 +14,8 @@ struct Item {
     file: usize,
     text: String,
     tags: u64,
+    /// Codes between its words (the pre-translation's `tags_differ`).
+    interior: u32,
 }
 
 /// Analyses `files` against the memories of `opts` (see the module docs).
@@ -52,7 +54,9 @@ pub fn analyze(
                 let found = memory.search(m, &it.text, &src, &tgt, opts.min_score, 1)?;
                 best = found.iter().map(|x| x.score).fold(best, u32::max);
             }
-            Ok(best)
+            // As the pre-translation scores it: plain-text memories cannot
+            // place codes between the words.
+            Ok(best.saturating_sub(TAGS_DIFFER_PENALTY.saturating_mul(it.interior)))
         })
         .collect::<suggest::Result<_>>()?;
     let mut out = Analysis {
@@ -121,6 +125,7 @@ fn extract(
                 file: fi,
                 text: s.text(&text).to_string(),
                 tags: 0,
+                interior: 0,
             });
         }
         return Ok(());
@@ -150,6 +155,7 @@ fn extract(
                         file: fi,
                         text: s.text(&plain).to_string(),
                         tags: 0,
+                        interior: 0,
                     });
                 }
             } else {
@@ -157,6 +163,7 @@ fn extract(
                     file: fi,
                     text: plain.trim().to_string(),
                     tags,
+                    interior: interior_codes(&seg.source) as u32,
                 });
             }
         }

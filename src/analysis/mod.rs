@@ -8,7 +8,10 @@
 //! Files are taken in the order given, segments in document order
 //! (unsegmented XLIFF 1.2 units split into sentences as the
 //! pre-translation splits them; plain text by [`crate::text::segment`]).
-//! Each segment's best match over the listed memories decides first:
+//! Each segment's best match over the listed memories decides first (less
+//! [`crate::pretranslate::TAGS_DIFFER_PENALTY`] per inline code between its
+//! words, as the pre-translation scores it — Trados' missing formatting
+//! penalty):
 //! * `context` — a 101 % match; `exact` — 100 %;
 //! * otherwise, a segment whose text (whitespace collapsed) occurred earlier
 //!   in the job is a repetition — `repetitions` when the first occurrence

@@ -168,3 +168,20 @@ fn broken_files_name_the_file() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn inner_codes_lower_an_exact_match_as_in_pretranslation() {
+    let xlf = r#"<xliff version="1.2"><file source-language="ar" target-language="en"><body>
+<trans-unit id="1"><source>افتح <x id="1"/>الملف</source></trans-unit>
+<trans-unit id="2"><source><g id="2">افتح الملف</g></source></trans-unit>
+</body></file></xliff>"#;
+    let files = vec![FileInput {
+        name: "codes.xlf".into(),
+        bytes: xlf.as_bytes().to_vec(),
+    }];
+    let a = analyze(&files, &AnalysisOptions::default(), &memory()).expect("analyses");
+    let b = &a.files[0].bands;
+    // Between the words: 100 − 1 → 95-99; wrapping the segment: exact.
+    assert_eq!(b.fuzzy[0].counts.segments, 1);
+    assert_eq!(b.exact.segments, 1);
+}

@@ -86,6 +86,6 @@ mod tests;
 mod write;
 
 pub use engine::pretranslate;
-pub(crate) use engine::{languages, split_candidates};
+pub(crate) use engine::{interior_codes, languages, split_candidates};
 pub use error::{Error, Result};
 pub use model::{Options, Pretranslated, Report, TAGS_DIFFER_PENALTY};
