@@ -256,16 +256,52 @@ pub fn near_cost_of(e: usize, la: usize, lb: usize) -> Option<u32> {
     ok.then(|| (WORD_WEIGHT as usize * e).div_ceil(la.max(lb)) as u32)
 }
 
-/// Near misses of the query: unit token id → `(query token index, cost)`.
+/// Near misses of the query: unit token id → `(query word, cost)`, where
+/// a query word is one distinct normalized text of the query (a segment
+/// repeating a word 400 times has one list entry per near miss, not 400).
 #[derive(Debug, Default, Clone)]
 pub struct NearMisses {
     by_unit: HashMap<u32, Vec<(u32, u32)>>,
+    /// Query word of each query token.
+    word_of: Vec<u32>,
+    /// Normalized text of each query word.
+    words: Vec<String>,
 }
 
 impl NearMisses {
-    /// Records that unit token `id` is a near miss of query token `qi`.
-    pub fn insert(&mut self, qi: usize, id: u32, cost: u32) {
-        self.by_unit.entry(id).or_default().push((qi as u32, cost));
+    /// An empty table for a query with these tokens.
+    pub fn for_query(tokens: &[Token]) -> NearMisses {
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut words = Vec::new();
+        let word_of = tokens
+            .iter()
+            .map(|t| {
+                *seen.entry(t.norm.as_str()).or_insert_with(|| {
+                    words.push(t.norm.clone());
+                    words.len() as u32 - 1
+                })
+            })
+            .collect();
+        NearMisses {
+            by_unit: HashMap::new(),
+            word_of,
+            words,
+        }
+    }
+
+    /// The distinct query words, by index.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// The query word of query token `qi`.
+    pub fn word_of(&self, qi: usize) -> u32 {
+        self.word_of.get(qi).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Records that unit token `id` is a near miss of query word `word`.
+    pub fn insert(&mut self, word: u32, id: u32, cost: u32) {
+        self.by_unit.entry(id).or_default().push((word, cost));
     }
 
     /// Whether there are none.
@@ -273,16 +309,16 @@ impl NearMisses {
         self.by_unit.is_empty()
     }
 
-    /// The query tokens unit token `id` is a near miss of, with costs.
+    /// The query words unit token `id` is a near miss of, with costs.
     pub fn of(&self, id: u32) -> Option<&[(u32, u32)]> {
         self.by_unit.get(&id).map(Vec::as_slice)
     }
 
-    /// Every `(unit token id, query token index, cost)`.
+    /// Every `(unit token id, query word, cost)`.
     pub fn iter(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
         self.by_unit
             .iter()
-            .flat_map(|(&id, v)| v.iter().map(move |&(qi, c)| (id, qi, c)))
+            .flat_map(|(&id, v)| v.iter().map(move |&(w, c)| (id, w, c)))
     }
 }
 
@@ -306,15 +342,15 @@ fn sub_cost(a: Tok, b: Tok) -> u32 {
     }
 }
 
-/// Substitution cost of query token `i` (`a`) by unit token `b`, whose
-/// near-miss list is `near`.
+/// Substitution cost of query token `a` (query word `word`) by unit token
+/// `b`, whose near-miss list is `near`.
 #[inline]
-fn cell_cost(i: usize, a: Tok, b: Tok, near: Option<&[(u32, u32)]>) -> u32 {
+fn cell_cost(word: u32, a: Tok, b: Tok, near: Option<&[(u32, u32)]>) -> u32 {
     let c = sub_cost(a, b);
     match near {
         Some(list) if c > 0 => list
             .iter()
-            .filter(|x| x.0 as usize == i)
+            .filter(|x| x.0 == word)
             .fold(c, |c, x| c.min(x.1)),
         _ => c,
     }
@@ -371,8 +407,9 @@ pub fn distance_in<'n>(
         first += a.weight();
         cur[0] = first;
         let mut row_min = first;
+        let word = near.word_of(i);
         for (j, b) in u.iter().enumerate() {
-            let c = cell_cost(i, *a, *b, cols.get(j).copied().flatten());
+            let c = cell_cost(word, *a, *b, cols.get(j).copied().flatten());
             let v = (prev[j] + c)
                 .min(prev[j + 1] + a.weight())
                 .min(cur[j] + b.weight());
@@ -428,7 +465,7 @@ pub fn align(q: &[Tok], u: &[Tok], near: &NearMisses) -> Vec<Step> {
     let (n, m) = (q.len(), u.len());
     let w = m + 1;
     let cols: Vec<Option<&[(u32, u32)]>> = u.iter().map(|t| near.of(t.id)).collect();
-    let cost = |i: usize, j: usize| cell_cost(i, q[i], u[j], cols[j]);
+    let cost = |i: usize, j: usize| cell_cost(near.word_of(i), q[i], u[j], cols[j]);
     let mut dp = vec![0u32; (n + 1) * w];
     for j in 1..=m {
         dp[j] = dp[j - 1] + u[j - 1].weight();
@@ -743,12 +780,12 @@ mod tests {
         };
         let (qt, ut) = (tokens(q), tokens(u));
         let (qv, uv) = (view(&qt, &mut dict), view(&ut, &mut dict));
-        let mut near = NearMisses::default();
+        let mut near = NearMisses::for_query(&qt);
         for (i, (a, av)) in qt.iter().zip(&qv).enumerate() {
             for (b, bv) in ut.iter().zip(&uv) {
                 if near_eligible(av, &a.norm) && near_eligible(bv, &b.norm) {
                     if let Some(c) = near_cost(&a.norm, &b.norm) {
-                        near.insert(i, bv.id, c);
+                        near.insert(near.word_of(i), bv.id, c);
                     }
                 }
             }
@@ -972,8 +1009,12 @@ mod tests {
         assert_eq!(d, 20);
         assert_eq!(distance(&a, &b, &none, Some(20)), Some(20));
         assert_eq!(distance(&a, &b, &none, Some(19)), None);
-        let mut near = NearMisses::default();
-        near.insert(1, 9, 3);
+        let words: Vec<Token> = ["a", "b", "c", "d"]
+            .iter()
+            .flat_map(|w| text::tokenize(w))
+            .collect();
+        let mut near = NearMisses::for_query(&words);
+        near.insert(near.word_of(1), 9, 3);
         assert_eq!(distance(&a, &b, &near, None), Some(13));
     }
 

@@ -122,22 +122,26 @@ impl Plan {
     fn new(idx: &Index, qv: &[Tok], near: &NearMisses) -> Plan {
         let groups = groups(qv);
         let mut near_keys: Vec<Vec<(u32, u32)>> = vec![Vec::new(); groups.len()];
-        for (id, qi, cost) in near.iter() {
-            let Some(q) = qv.get(qi as usize) else {
-                continue;
-            };
-            let Some(gi) = groups.iter().position(|g| g.0 == q.ckey) else {
-                continue;
-            };
+        // Query tokens of each query word.
+        let mut of_word: HashMap<u32, Vec<&Tok>> = HashMap::new();
+        for (i, t) in qv.iter().enumerate() {
+            of_word.entry(near.word_of(i)).or_default().push(t);
+        }
+        for (id, word, cost) in near.iter() {
             let ckey = idx.dict.tok(id).ckey;
-            if ckey == q.ckey {
-                continue; // the group's own key gives the full weight
-            }
-            let credit = q.weight().saturating_sub(cost);
-            let list = &mut near_keys[gi];
-            match list.iter_mut().find(|x| x.0 == ckey) {
-                Some(x) => x.1 = x.1.max(credit),
-                None => list.push((ckey, credit)),
+            for q in of_word.get(&word).map_or(&[][..], Vec::as_slice) {
+                let Some(gi) = groups.iter().position(|g| g.0 == q.ckey) else {
+                    continue;
+                };
+                if ckey == q.ckey {
+                    continue; // the group's own key gives the full weight
+                }
+                let credit = q.weight().saturating_sub(cost);
+                let list = &mut near_keys[gi];
+                match list.iter_mut().find(|x| x.0 == ckey) {
+                    Some(x) => x.1 = x.1.max(credit),
+                    None => list.push((ckey, credit)),
+                }
             }
         }
         Plan {
@@ -151,18 +155,24 @@ impl Plan {
 /// The near misses of the query's tokens in the memory's dictionary
 /// (`exhaustive`: by trying every word, the reference).
 fn near_misses(idx: &Index, qtokens: &[Token], qv: &[Tok], exhaustive: bool) -> NearMisses {
-    let mut near = NearMisses::default();
+    let mut near = NearMisses::for_query(qtokens);
+    let mut done = vec![false; near.words().len()];
     for (i, (t, v)) in qtokens.iter().zip(qv).enumerate() {
-        if !score::near_eligible(v, &t.norm) {
+        let word = near.word_of(i);
+        let Some(slot) = done.get_mut(word as usize) else {
+            continue;
+        };
+        if *slot || !score::near_eligible(v, &t.norm) {
             continue;
         }
+        *slot = true;
         let found = if exhaustive {
             idx.dict.near_words_exhaustive(&t.norm)
         } else {
             idx.dict.near_words(&t.norm).as_ref().clone()
         };
         for (id, cost) in found {
-            near.insert(i, id, cost);
+            near.insert(word, id, cost);
         }
     }
     near
