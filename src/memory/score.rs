@@ -25,7 +25,7 @@
 //!     `والملف` / `الملف`, `file` / `files`),
 //!   - `ceil(10 × e / max(|a|, |b|))` for a **near miss**: `e` the character
 //!     Levenshtein distance of the normalized words, `|·|` their lengths
-//!     in characters, when both have at least 3 characters, `e ≤ 3`
+//!     in characters, when both have at least 3 characters, `e ≤ 2`
 //!     ([`MAX_NEAR_EDITS`]) and `2e ≤ min(|a|, |b|)` (so it is 1–5:
 //!     `kiev` / `kyiv` 5, `configuration` / `configurations` 1),
 //!   - 10;
@@ -123,7 +123,7 @@ pub const WORD_WEIGHT: u32 = 10;
 /// Cost of substituting words that share a stem key (half a word).
 pub const STEM_COST: u32 = 5;
 /// Most character edits between two near-miss words.
-pub const MAX_NEAR_EDITS: usize = 3;
+pub const MAX_NEAR_EDITS: usize = 2;
 /// Fewest characters of a word that can be a near miss.
 pub const MIN_NEAR_CHARS: usize = 3;
 

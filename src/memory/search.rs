@@ -240,22 +240,30 @@ fn indexed_candidates(
         }
     }
     cands.dedup();
-    // Stem key → its group (exact) and the groups it is a near miss of.
-    let mut exact: HashMap<u32, usize> = HashMap::with_capacity(g.len());
-    for (gi, x) in g.iter().enumerate() {
-        exact.insert(x.0, gi);
+    // Stem key → its group (exact), and (key, group, credit) sorted by key
+    // for the groups a key is a near miss of.
+    let exact: Option<HashMap<u32, usize>> =
+        (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
+    let find = |ck: u32| match &exact {
+        Some(map) => map.get(&ck).copied(),
+        None => g.iter().position(|x| x.0 == ck),
+    };
+    let mut nearby: Vec<(u32, usize, u32)> = plan
+        .near_keys
+        .iter()
+        .enumerate()
+        .flat_map(|(gi, list)| list.iter().map(move |&(k, c)| (k, gi, c)))
+        .collect();
+    nearby.sort_unstable();
+    // Most unit tokens are in no query group: a 4096-bit filter of the
+    // query's keys rejects them before the lookups.
+    let mut qmask = [0u64; 64];
+    let mut near_mask = [0u64; 64];
+    for x in g {
+        qmask[(x.0 as usize >> 6) & 63] |= 1 << (x.0 & 63);
     }
-    let mut nearby: HashMap<u32, Vec<(usize, u32)>> = HashMap::new();
-    for (gi, list) in plan.near_keys.iter().enumerate() {
-        for &(k, credit) in list {
-            nearby.entry(k).or_default().push((gi, credit));
-        }
-    }
-    // Most unit tokens are in no query group: a 1024-bit filter of the
-    // query's keys rejects them before the map lookups.
-    let mut qmask = [0u64; 16];
-    for k in exact.keys().chain(nearby.keys()) {
-        qmask[(*k as usize >> 6) & 15] |= 1 << (k & 63);
+    for &(k, ..) in &nearby {
+        near_mask[(k as usize >> 6) & 63] |= 1 << (k & 63);
     }
     let mut counts = vec![0u32; g.len()];
     let mut best_near = vec![0u32; g.len()];
@@ -277,14 +285,15 @@ fn indexed_candidates(
             best_near.iter_mut().for_each(|c| *c = 0);
             for &k in idx.side_keys(ord, side) {
                 let ck = index::key_ckey(k);
-                if qmask[(ck as usize >> 6) & 15] & (1 << (ck & 63)) == 0 {
-                    continue;
+                let (slot, bit) = ((ck as usize >> 6) & 63, 1 << (ck & 63));
+                if qmask[slot] & bit != 0 {
+                    if let Some(gi) = find(ck) {
+                        counts[gi] += 1;
+                    }
                 }
-                if let Some(&gi) = exact.get(&ck) {
-                    counts[gi] += 1;
-                }
-                if let Some(list) = nearby.get(&ck) {
-                    for &(gi, credit) in list {
+                if near_mask[slot] & bit != 0 {
+                    let from = nearby.partition_point(|x| x.0 < ck);
+                    for &(_, gi, credit) in nearby[from..].iter().take_while(|x| x.0 == ck) {
                         best_near[gi] = best_near[gi].max(credit);
                     }
                 }
