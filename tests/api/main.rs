@@ -7,3 +7,5 @@ mod encodings;
 mod health;
 mod helpers;
 mod hostile;
+mod omegat;
+mod xliff;
