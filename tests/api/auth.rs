@@ -9,7 +9,16 @@ const WRITE: &str = "w-7f3a9c2e51";
 const READ: &str = "r-1b8d4e6f09";
 
 /// POSTs that only compute; everything else that is not a GET changes data.
-const READ_POSTS: &[&str] = &["search", "recognize", "suggest", "lookup", "concordance"];
+const READ_POSTS: &[&str] = &[
+    "search",
+    "recognize",
+    "suggest",
+    "lookup",
+    "concordance",
+    // LanguageTool's term QA (`/v2/check`, `/v2/languages`).
+    "check",
+    "languages",
+];
 
 /// Probes and docs: open whatever the tokens.
 const OPEN: &[&str] = &["/healthz", "/readyz", "/openapi.json", "/docs/"];
@@ -24,7 +33,8 @@ struct Op {
 impl Op {
     fn mutating(&self) -> bool {
         if self.method == reqwest::Method::GET {
-            return false;
+            // MyMemory's `set` stores a unit by GET.
+            return self.template.ends_with("/set");
         }
         let last = self.template.rsplit('/').next().unwrap_or("");
         !(self.method == reqwest::Method::POST && READ_POSTS.contains(&last))
@@ -40,14 +50,21 @@ fn operations(unit_id: u64) -> Vec<Op> {
         if OPEN.contains(&template.as_str()) {
             continue;
         }
-        let path = template.replace("{tm}", "m").replace("{tb}", "t").replace(
-            "{id}",
-            &if template.contains("/memories/") {
-                unit_id.to_string()
-            } else {
-                "file".to_string()
-            },
-        );
+        let path = template
+            .replace("{tm}", "m")
+            .replace("{tb}", "t")
+            .replace("{source_lang}", "ar")
+            .replace("{target_lang}", "en")
+            .replace("{text}", "file")
+            .replace("{sid}", "s1")
+            .replace(
+                "{id}",
+                &if template.contains("/memories/") {
+                    unit_id.to_string()
+                } else {
+                    "file".to_string()
+                },
+            );
         assert!(!path.contains('{'), "unknown path parameter in {template}");
         let pairs = [
             (&item.get, reqwest::Method::GET),
@@ -80,10 +97,14 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     if last == "export" {
         url.push_str("?format=tsv");
     }
+    if last == "check" && op.method == reqwest::Method::GET {
+        url.push_str("?language=ar&text=x");
+    }
     let mut rb = app.client.request(op.method.clone(), url);
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
         ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "check") => rb.form(&[("text", "احفظ الملفات"), ("language", "ar")]),
         ("POST", "suggest") => rb.json(&json!({
             "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
         })),

@@ -2,6 +2,8 @@
 
 mod auth;
 mod backup;
+mod compat;
+mod compat_clients;
 mod health;
 mod helpers;
 mod hostile;
