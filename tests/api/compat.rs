@@ -460,12 +460,41 @@ async fn languagetool_term_qa_with_utf16_offsets() {
         f.into_iter().map(|(k, v)| (k, v.to_string())).collect()
     };
 
-    // OmegaT's probe.
-    let r = check(owned(lt_form("Test", "en-US", None))).await;
+    // OmegaT's probe, byte for byte as LanguageToolNetworkBridge.testServer
+    // posts it (URLConnection's default form content type): 200 and no XML.
+    let r = app
+        .client
+        .post(app.url("/v2/check"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("text=Test&language=en-US&disabledCategories=FOO")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let body = json_of(r).await;
-    assert_eq!(body["software"]["apiVersion"], 1);
+    let raw = r.text().await.unwrap();
+    assert!(!raw.contains("<?xml"));
+    let body: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(body["software"]["apiVersion"], "1");
     assert_eq!(body["matches"], json!([]));
+    // A check as buildPostData writes it (java.net.URLEncoder: `+` for spaces).
+    let r = app
+        .client
+        .post(app.url("/v2/check"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            "text=%D9%8A%D8%B9%D9%85%D9%84+%D8%A7%D9%84%D8%B3%D9%8A%D8%B1%D9%81%D8%B1&language=ar\
+             &srctext=The+server+works&motherTongue=en-US&disabledCategories=FOO",
+        )
+        .send()
+        .await
+        .unwrap();
+    let body = json_of(r).await;
+    assert_eq!(
+        body["matches"][0]["rule"]["id"], "MUSTALAH_DEPRECATED_TERM",
+        "{body}"
+    );
+    assert_eq!(body["matches"][0]["offset"], 5, "{body}");
+    assert_eq!(body["matches"][0]["length"], 7, "{body}");
 
     // An emoji (two UTF-16 units) before the forbidden term behind clitics.
     let target = "😀 افتح وبالفايل";

@@ -4,6 +4,7 @@ mod auth;
 mod backup;
 mod compat;
 mod compat_clients;
+mod compat_omegat;
 mod health;
 mod helpers;
 mod hostile;

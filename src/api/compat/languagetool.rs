@@ -95,8 +95,9 @@ pub struct LtSoftware {
     pub version: String,
     /// Empty.
     pub build_date: String,
-    /// LanguageTool API version: 1.
-    pub api_version: u32,
+    /// LanguageTool API version, `"1"`: OmegaT's bridge compares it with
+    /// the string `"1"` (and warns on anything else).
+    pub api_version: String,
     /// Always `false`.
     pub premium: bool,
     /// Empty.
@@ -408,7 +409,7 @@ async fn check(
             name: "mustalah".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             build_date: String::new(),
-            api_version: 1,
+            api_version: "1".into(),
             premium: false,
             status: String::new(),
         },
