@@ -167,8 +167,7 @@ pub struct MyMemorySetResponse {
     pub response_status: u16,
     /// Always `null`.
     pub responder_id: Option<String>,
-    /// `[unit id]` when stored, else the error.
-    #[schema(value_type = Object)]
+    /// `[unit id]` when stored, else the error (a string).
     pub response_details: serde_json::Value,
 }
 
