@@ -15,6 +15,8 @@ const READ_POSTS: &[&str] = &[
     "suggest",
     "lookup",
     "concordance",
+    "pretranslate",
+    "analysis",
     // LanguageTool's term QA (`/v2/check`, `/v2/languages`).
     "check",
     "languages",
@@ -97,6 +99,9 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     if last == "export" {
         url.push_str("?format=tsv");
     }
+    if matches!(last, "pretranslate" | "analysis") {
+        url.push_str("?memories=m");
+    }
     if last == "check" && op.method == reqwest::Method::GET {
         url.push_str("?language=ar&text=x");
     }
@@ -105,6 +110,9 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
         ("GET" | "DELETE", _) => rb,
         ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
         ("POST", "check") => rb.form(&[("text", "احفظ الملفات"), ("language", "ar")]),
+        ("POST", "pretranslate" | "analysis") => rb.body(
+            "<xliff version=\"1.2\"><file source-language=\"ar\" target-language=\"en\"><body><trans-unit id=\"1\"><source>احفظ الملف</source></trans-unit></body></file></xliff>",
+        ),
         ("POST", "suggest") => rb.json(&json!({
             "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
         })),

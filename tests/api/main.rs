@@ -8,3 +8,5 @@ mod compat_omegat;
 mod health;
 mod helpers;
 mod hostile;
+mod omegat;
+mod xliff;
