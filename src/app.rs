@@ -66,6 +66,14 @@ impl Application {
             read: args.read_token.clone(),
             write: args.write_token.clone(),
         };
+        let compat = web::Data::new(
+            api::compat::CompatConfig::from_flags(
+                &args.compat_memories,
+                &args.compat_termbases,
+                &args.compat_key,
+            )
+            .map_err(anyhow::Error::msg)?,
+        );
         let cors_origins = args.cors_origin.clone();
         let data = web::Data::new(state.clone());
         let json_limit = args.max_json_bytes;
@@ -83,6 +91,7 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .app_data(web::Data::new(tokens.clone()))
+                .app_data(compat.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)

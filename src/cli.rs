@@ -371,6 +371,20 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: number of cores).
     #[arg(long, env = "MUSTALAH_WORKERS")]
     pub workers: Option<usize>,
+    /// Memories the CAT-tool protocols (tmserver/amaGama, MyMemory) answer from (repeat or comma-separate; default: all).
+    #[arg(long, env = "MUSTALAH_COMPAT_MEMORIES", value_delimiter = ',')]
+    pub compat_memories: Vec<String>,
+    /// Term bases the LanguageTool-compatible term QA checks with (repeat or comma-separate; default: all).
+    #[arg(long, env = "MUSTALAH_COMPAT_TERMBASES", value_delimiter = ',')]
+    pub compat_termbases: Vec<String>,
+    /// A client key of the CAT-tool protocols and the memories and term bases it selects: `KEY=name,name` (repeat; in the environment separate with `;`).
+    #[arg(
+        long,
+        env = "MUSTALAH_COMPAT_KEYS",
+        value_delimiter = ';',
+        hide_env_values = true
+    )]
+    pub compat_key: Vec<String>,
 }
 
 impl ServeArgs {
@@ -382,6 +396,11 @@ impl ServeArgs {
                 self.addr
             ));
         }
+        crate::api::compat::CompatConfig::from_flags(
+            &self.compat_memories,
+            &self.compat_termbases,
+            &self.compat_key,
+        )?;
         for (name, t) in [
             ("--read-token", &self.read_token),
             ("--write-token", &self.write_token),

@@ -54,7 +54,15 @@ pub fn access_for(method: &Method, path: &str) -> Access {
     {
         return Access::Open;
     }
+    // MyMemory's `set` adds a unit by GET.
+    if *method == Method::GET && matches!(path.trim_end_matches('/'), "/set" | "/api/set") {
+        return Access::Write;
+    }
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Access::Read;
+    }
+    // LanguageTool's check and language list are POSTs that only compute.
+    if *method == Method::POST && matches!(path, "/v2/check" | "/v2/languages") {
         return Access::Read;
     }
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
@@ -88,9 +96,36 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn bearer(req: &ServiceRequest) -> Option<&str> {
-    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    bearer_of(req.headers())
+}
+
+/// The token of an `Authorization: Bearer …` header, if any.
+pub fn bearer_of(headers: &header::HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The `key` query parameter, for the protocols whose clients pass their
+/// credential that way (MyMemory's `key`; see [`super::compat`]).
+#[derive(serde::Deserialize)]
+struct KeyParam {
+    key: Option<String>,
+}
+
+/// Whether one of the comma-separated `key` values of a protocol route
+/// grants `access`.
+fn key_param_grants(tokens: &Tokens, access: Access, req: &ServiceRequest) -> bool {
+    if !super::compat::accepts_key_param(req.path()) {
+        return false;
+    }
+    let Ok(p) = actix_web::web::Query::<KeyParam>::from_query(req.query_string()) else {
+        return false;
+    };
+    p.key.as_deref().is_some_and(|keys| {
+        keys.split(',')
+            .any(|k| check(tokens, access, Some(k.trim())).is_ok())
+    })
 }
 
 /// Decides: `Ok(())` to pass, or the problem to answer.
@@ -143,7 +178,11 @@ pub async fn require_token(
         .map(|t| t.get_ref().clone())
         .unwrap_or_default();
     let access = access_for(req.method(), req.path());
-    match check(&tokens, access, bearer(&req)) {
+    let decision = match check(&tokens, access, bearer(&req)) {
+        Err(_) if key_param_grants(&tokens, access, &req) => Ok(()),
+        other => other,
+    };
+    match decision {
         Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
         Err(e) => {
             let resp = actix_web::ResponseError::error_response(&e);

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod auth;
 pub mod charset;
+pub mod compat;
 pub mod docs;
 pub mod download;
 pub mod error;
@@ -118,6 +119,9 @@ fn fragments() -> Vec<utoipa::openapi::OpenApi> {
         xliff::XliffApi::openapi(),
         analysis::AnalysisApi::openapi(),
     ]
+    .into_iter()
+    .chain(compat::fragments())
+    .collect()
 }
 
 /// The complete OpenAPI document (deterministic: same code, same bytes).
@@ -150,6 +154,9 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // First: the export URLs (`/v1/memories/{tm}.tmx`) must win over the
+    // memory and term-base routes, which would take `x.tmx` for a name.
+    compat::configure(cfg);
     health::configure(cfg);
     memories::configure(cfg);
     suggest::configure(cfg);

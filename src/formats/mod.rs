@@ -14,6 +14,7 @@
 //! spool) before committing.
 
 pub mod decode;
+pub mod omegat_glossary;
 pub mod tbx;
 pub mod term_delimited;
 pub mod tmx;

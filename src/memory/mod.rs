@@ -24,6 +24,7 @@ pub mod error;
 pub mod index;
 pub mod io;
 pub mod model;
+pub mod pair;
 pub mod score;
 pub mod search;
 
@@ -72,10 +73,7 @@ fn poisoned() -> Error {
 
 /// Primary language subtag, lower-case (`en-US` → `en`).
 pub fn lang_base(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    crate::text::lang::primary_subtag(tag)
 }
 
 fn valid_lang(field: &'static str, tag: &str) -> Result<()> {

@@ -80,6 +80,7 @@ mod engine;
 pub mod error;
 pub mod model;
 pub(crate) mod number;
+pub mod qa;
 mod repair;
 mod report;
 pub mod source;
@@ -92,5 +93,6 @@ pub use model::{
     Alignment, Check, CheckCode, MemoryMatch, Repair, SegmentSuggestion, SuggestRequest,
     SuggestResponse, Suggestion, SuggestionKind, TermHit, TermTranslation,
 };
+pub use qa::{check_translation, QaFinding};
 pub use report::render_report;
 pub use source::{find_terms, MatchSource, TargetOccurrence, TermRecognizer};

@@ -469,6 +469,11 @@ pub struct ExportSnapshot {
 }
 
 impl ExportSnapshot {
+    /// The entries, in id order.
+    pub fn concepts(&self) -> impl Iterator<Item = &Concept> {
+        self.concepts.iter().map(|c| c.as_ref())
+    }
+
     /// Writes the entries as `format` (csv, tsv or tbx).
     pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
         let mut langs: Vec<String> = {

@@ -53,10 +53,12 @@
 pub mod accel;
 pub mod arabic;
 pub mod english;
+pub mod lang;
 pub mod normalize;
 pub mod plural;
 pub mod segment;
 pub mod token;
+pub mod utf16;
 
 pub use accel::{accelerators, strip_accelerators, tokenize_ignoring_accelerators};
 pub use arabic::{analyses, Analysis};
@@ -81,12 +83,7 @@ pub enum Lang {
 impl Lang {
     /// The analysis language of a BCP-47 tag (`ar-SA` → `Ar`); case-insensitive.
     pub fn from_tag(tag: &str) -> Lang {
-        let base = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match base.as_str() {
+        match lang::primary_subtag(tag).as_str() {
             "ar" | "ara" => Lang::Ar,
             "en" | "eng" => Lang::En,
             _ => Lang::Other,

@@ -17,6 +17,9 @@ const READ_POSTS: &[&str] = &[
     "concordance",
     "pretranslate",
     "analysis",
+    // LanguageTool's term QA (`/v2/check`, `/v2/languages`).
+    "check",
+    "languages",
 ];
 
 /// Probes and docs: open whatever the tokens.
@@ -32,7 +35,8 @@ struct Op {
 impl Op {
     fn mutating(&self) -> bool {
         if self.method == reqwest::Method::GET {
-            return false;
+            // MyMemory's `set` stores a unit by GET.
+            return self.template.ends_with("/set");
         }
         let last = self.template.rsplit('/').next().unwrap_or("");
         !(self.method == reqwest::Method::POST && READ_POSTS.contains(&last))
@@ -48,14 +52,21 @@ fn operations(unit_id: u64) -> Vec<Op> {
         if OPEN.contains(&template.as_str()) {
             continue;
         }
-        let path = template.replace("{tm}", "m").replace("{tb}", "t").replace(
-            "{id}",
-            &if template.contains("/memories/") {
-                unit_id.to_string()
-            } else {
-                "file".to_string()
-            },
-        );
+        let path = template
+            .replace("{tm}", "m")
+            .replace("{tb}", "t")
+            .replace("{source_lang}", "ar")
+            .replace("{target_lang}", "en")
+            .replace("{text}", "file")
+            .replace("{sid}", "s1")
+            .replace(
+                "{id}",
+                &if template.contains("/memories/") {
+                    unit_id.to_string()
+                } else {
+                    "file".to_string()
+                },
+            );
         assert!(!path.contains('{'), "unknown path parameter in {template}");
         let pairs = [
             (&item.get, reqwest::Method::GET),
@@ -91,10 +102,14 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     if matches!(last, "pretranslate" | "analysis") {
         url.push_str("?memories=m");
     }
+    if last == "check" && op.method == reqwest::Method::GET {
+        url.push_str("?language=ar&text=x");
+    }
     let mut rb = app.client.request(op.method.clone(), url);
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
         ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "check") => rb.form(&[("text", "احفظ الملفات"), ("language", "ar")]),
         ("POST", "pretranslate" | "analysis") => rb.body(
             "<xliff version=\"1.2\"><file source-language=\"ar\" target-language=\"en\"><body><trans-unit id=\"1\"><source>احفظ الملف</source></trans-unit></body></file></xliff>",
         ),

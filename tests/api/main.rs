@@ -2,6 +2,9 @@
 
 mod auth;
 mod backup;
+mod compat;
+mod compat_clients;
+mod compat_omegat;
 mod direction;
 mod encodings;
 mod health;
