@@ -338,7 +338,7 @@ pub fn penalties(q: &Side<'_>, u: &Side<'_>, steps: &[Step]) -> Vec<Penalty> {
             Step::Equal(i, j) => {
                 if let (Some(a), Some(b)) = (q.tokens.get(i), u.tokens.get(j)) {
                     let (ra, rb) = (raw(q.text, a), raw(u.text, b));
-                    if ra != rb {
+                    if !text::normalize::canonically_equal(ra, rb) {
                         if ra.to_lowercase() == rb.to_lowercase() {
                             case = true;
                         } else {
