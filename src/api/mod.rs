@@ -10,6 +10,7 @@ pub mod auth;
 pub mod docs;
 pub mod download;
 pub mod error;
+pub mod guard;
 pub mod health;
 pub mod memories;
 pub mod memory_dto;
@@ -140,6 +141,25 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
         .with_field(field));
     }
     Ok(())
+}
+
+/// A numeric request field: `default` when absent, 422 `invalid_field`
+/// naming it when outside `lo..=hi` (limits are checked, never clamped).
+pub fn bounded(
+    field: &'static str,
+    v: Option<i64>,
+    default: i64,
+    lo: i64,
+    hi: i64,
+) -> Result<i64, ApiError> {
+    let v = v.unwrap_or(default);
+    if v < lo || v > hi {
+        return Err(ApiError::invalid_field(
+            field,
+            format!("{field} must be between {lo} and {hi}, got {v}"),
+        ));
+    }
+    Ok(v)
 }
 
 /// Registers every route.

@@ -83,7 +83,9 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     let mut rb = app.client.request(op.method.clone(), url);
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
-        ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "import") => rb
+            .header("content-type", "text/tab-separated-values")
+            .body("ar\ten\nطابعة\tprinter\n"),
         ("POST", "suggest") => rb.json(&json!({
             "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
         })),

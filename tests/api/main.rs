@@ -2,6 +2,7 @@
 
 mod auth;
 mod backup;
+mod hardening;
 mod health;
 mod helpers;
 mod hostile;
