@@ -184,6 +184,7 @@ pub struct BackupArgs {
     #[arg(long, env = "MUSTALAH_URL", default_value = "http://127.0.0.1:8080")]
     pub url: String,
     /// Token for reading (the read or the write token), if the server needs one.
+    /// Prefer MUSTALAH_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 }
@@ -225,9 +226,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Token required (as `Authorization: Bearer …`) for reads; the write token also reads.
+    /// Prefer MUSTALAH_READ_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_READ_TOKEN", hide_env_values = true)]
     pub read_token: Option<String>,
     /// Token required (as `Authorization: Bearer …`) for every request that changes data.
+    /// Prefer MUSTALAH_WRITE_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_WRITE_TOKEN", hide_env_values = true)]
     pub write_token: Option<String>,
     /// Allow listening on a non-loopback address without a write token.

@@ -508,6 +508,7 @@ pub async fn recognize_terms(
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the import limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unknown_format`: format absent and not recognizable; `unsupported_media_type`: Content-Type missing or not listed; `content_type_mismatch`: Content-Type contradicts `format`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_imports`: as many imports run as --max-concurrent-imports allows; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "format_mismatch (the body is not the declared format, or is a translation memory), missing header/language columns, bad parameter", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
