@@ -46,7 +46,7 @@
 //! (`en-US`), as the reader produces them. Cells are not protected against
 //! spreadsheet formula injection (`=`, `+`, `@` prefixes are written as is).
 
-use super::csv_quotes::{QuoteScan, Unterminated, MAX_QUOTED_LINES};
+use super::csv_quotes::QuoteScan;
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
@@ -413,27 +413,6 @@ impl<R> CappedReader<R> {
         }
         self.lines_before + 1
     }
-
-    /// 1-based line of byte `offset` at or after the last queried one,
-    /// without forgetting anything.
-    fn peek_line(&self, offset: u64) -> u64 {
-        let before = self.newlines.iter().take_while(|&&nl| nl < offset).count() as u64;
-        self.lines_before + before + 1
-    }
-
-    fn unterminated(&self, u: Unterminated) -> io::Error {
-        let (opened, why) = match u {
-            Unterminated::TooManyLines(at) => {
-                (at, format!("spans more than {MAX_QUOTED_LINES} lines"))
-            }
-            Unterminated::AtEnd(at) => (at, "is still open at the end of the file".to_string()),
-        };
-        let line = self.peek_line(opened);
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{UNTERMINATED}{line}: the quoted field that starts on line {line} {why}; is its closing quote missing?"),
-        )
-    }
 }
 
 impl<R: Read> Read for CappedReader<R> {
@@ -455,10 +434,14 @@ impl<R: Read> Read for CappedReader<R> {
             let checked = if n == 0 {
                 q.finish()
             } else {
-                q.feed(&buf[..n], self.read)
+                q.feed(&buf[..n])
             };
             if let Err(u) = checked {
-                return Err(self.unterminated(u));
+                // Carried through the csv crate as an I/O error.
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{UNTERMINATED}{}:{}", u.line(), u.message()),
+                ));
             }
         }
         self.read += n as u64;

@@ -779,6 +779,22 @@ async fn an_unterminated_csv_quote_stops_at_the_line_where_it_opened() {
     let p = problem(r, 400, "unterminated_quote").await;
     assert_eq!(p["line"], 3, "{p}");
     assert_eq!(entries(&app).await, 0);
+    // Memory CSV: the same rule.
+    let mut csv = String::from("ar,en\nطابعة,printer\n\"خادم,server\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("مصطلح{i},term{i}\n"));
+    }
+    let r = app
+        .client
+        .post(app.url("/v1/memories/m/import?format=csv"))
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let p = problem(r, 400, "unterminated_quote").await;
+    assert_eq!(p["line"], 3, "{p}");
+    assert_eq!(units(&app).await, 0);
 }
 
 #[test]
