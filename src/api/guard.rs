@@ -274,10 +274,15 @@ fn check_encoding(req: &ServiceRequest) -> Result<(), ApiError> {
 const BODY_TIMEOUT: &str = "body_timeout:";
 
 /// A request body stream that fails with a timeout (see the module doc).
+/// Only time spent waiting for the client counts: a server that is slow to
+/// read (a stalled disk) never makes its client time out.
 struct DeadlinePayload {
     inner: Payload,
-    started: Instant,
     received: u64,
+    /// Time spent waiting for body bytes so far (finished waits).
+    waited: Duration,
+    /// Start of the current wait, if the last poll was pending.
+    pending_since: Option<Instant>,
     timeout: Duration,
     min_rate: u64,
     sleep: Pin<Box<Sleep>>,
@@ -286,25 +291,36 @@ struct DeadlinePayload {
 
 impl DeadlinePayload {
     fn new(inner: Payload, timeout: Duration, min_rate: u64) -> Self {
-        let now = Instant::now();
         DeadlinePayload {
             inner,
-            started: now,
             received: 0,
+            waited: Duration::ZERO,
+            pending_since: None,
             timeout,
             min_rate,
-            sleep: Box::pin(tokio::time::sleep_until(now + timeout)),
+            sleep: Box::pin(tokio::time::sleep_until(Instant::now() + timeout)),
             failed: false,
         }
     }
 
-    /// When the body must have delivered more: the next gap's end, and no
-    /// later than what the minimum rate allows for the bytes so far.
-    fn deadline(&self, now: Instant) -> Instant {
-        let by_rate = self.started
-            + self.timeout
-            + Duration::from_secs_f64(self.received as f64 / self.min_rate as f64);
-        (now + self.timeout).min(by_rate)
+    /// When the current wait (begun at `since`) must end: after the gap
+    /// limit, and before the waits in total exceed the timeout plus what
+    /// the minimum rate grants for the bytes received.
+    fn deadline(&self, since: Instant) -> Instant {
+        let budget =
+            self.timeout + Duration::from_secs_f64(self.received as f64 / self.min_rate as f64);
+        since + self.timeout.min(budget.saturating_sub(self.waited))
+    }
+
+    fn timed_out(&mut self) -> PayloadError {
+        self.failed = true;
+        PayloadError::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "{BODY_TIMEOUT} the request body stopped arriving or arrived slower than {} bytes/s (received {} bytes, waited {:.0?}; see --body-timeout)",
+                self.min_rate, self.received, self.waited
+            ),
+        ))
     }
 }
 
@@ -317,37 +333,35 @@ impl Stream for DeadlinePayload {
             return Poll::Ready(None);
         }
         match Pin::new(&mut this.inner).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                this.received += chunk.len() as u64;
+            Poll::Ready(item) => {
+                if let Some(since) = this.pending_since.take() {
+                    this.waited += since.elapsed();
+                }
+                if let Some(Ok(chunk)) = &item {
+                    this.received += chunk.len() as u64;
+                }
+                Poll::Ready(item)
+            }
+            Poll::Pending => {
                 let now = Instant::now();
-                let deadline = this.deadline(now);
+                let since = *this.pending_since.get_or_insert(now);
+                let deadline = this.deadline(since);
                 if deadline <= now {
+                    this.waited += now - since;
                     return Poll::Ready(Some(Err(this.timed_out())));
                 }
-                this.sleep.as_mut().reset(deadline);
-                Poll::Ready(Some(Ok(chunk)))
+                if this.sleep.deadline() != deadline {
+                    this.sleep.as_mut().reset(deadline);
+                }
+                match this.sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        this.waited += since.elapsed();
+                        Poll::Ready(Some(Err(this.timed_out())))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
             }
-            Poll::Ready(other) => Poll::Ready(other),
-            Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(this.timed_out()))),
-                Poll::Pending => Poll::Pending,
-            },
         }
-    }
-}
-
-impl DeadlinePayload {
-    fn timed_out(&mut self) -> PayloadError {
-        self.failed = true;
-        PayloadError::Io(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            format!(
-                "{BODY_TIMEOUT} the request body stopped arriving or arrived slower than {} bytes/s (received {} bytes in {:.0?}; see --body-timeout)",
-                self.min_rate,
-                self.received,
-                self.started.elapsed()
-            ),
-        ))
     }
 }
 
