@@ -33,7 +33,8 @@ impl Application {
         args.validate().map_err(anyhow::Error::msg)?;
         let store = Store::open(&args.data.data_dir)?;
         let spool_dir = args.data.data_dir.join("spool");
-        std::fs::create_dir_all(&spool_dir)?;
+        std::fs::create_dir_all(&spool_dir)
+            .map_err(|e| anyhow::anyhow!("creating the spool dir {}: {e}", spool_dir.display()))?;
         // Term bases and memories load independently: on both cores at
         // once, start-up takes the longer of the two, not their sum.
         let (termbases, memories) = std::thread::scope(|s| {
@@ -48,6 +49,7 @@ impl Application {
         let limits = Limits {
             json_body_bytes: args.max_json_bytes,
             import_body_bytes: args.max_import_bytes,
+            import_slots: Arc::new(tokio::sync::Semaphore::new(args.max_concurrent_imports)),
         };
         let state = AppState::new(store.clone(), termbases, memories, limits, spool_dir);
         let seed = if args.no_seed {
@@ -75,6 +77,13 @@ impl Application {
             .map_err(anyhow::Error::msg)?,
         );
         let cors_origins = args.cors_origin.clone();
+        let guard = web::Data::new(api::guard::RequestGuard::new(
+            args.addr,
+            &args.allowed_host,
+            &args.cors_origin,
+            std::time::Duration::from_secs(args.body_timeout),
+            args.body_min_rate,
+        ));
         let data = web::Data::new(state.clone());
         let json_limit = args.max_json_bytes;
         let mut server = HttpServer::new(move || {
@@ -92,6 +101,7 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(web::Data::new(tokens.clone()))
                 .app_data(compat.clone())
+                .app_data(guard.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)
@@ -106,8 +116,12 @@ impl Application {
                         .error_handler(|e, _| api::error::path_error(e).into()),
                 )
                 .wrap(middleware::from_fn(api::auth::require_token))
-                .wrap(middleware::from_fn(api::request_id_header))
                 .wrap(middleware::Condition::new(!cors_origins.is_empty(), cors))
+                // Outside CORS, so a refused origin gets our 403, not
+                // actix-cors' bare 400; preflights pass through.
+                .wrap(middleware::from_fn(api::guard::check_request))
+                .wrap(api::error::problem_bodies())
+                .wrap(middleware::from_fn(api::request_id_header))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(api::configure)
                 .configure(api::docs::configure)

@@ -297,6 +297,7 @@ pub struct BackupArgs {
     #[arg(long, env = "MUSTALAH_URL", default_value = "http://127.0.0.1:8080")]
     pub url: String,
     /// Token for reading (the read or the write token), if the server needs one.
+    /// Prefer MUSTALAH_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 }
@@ -338,9 +339,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Token required (as `Authorization: Bearer …`) for reads; the write token also reads.
+    /// Prefer MUSTALAH_READ_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_READ_TOKEN", hide_env_values = true)]
     pub read_token: Option<String>,
     /// Token required (as `Authorization: Bearer …`) for every request that changes data.
+    /// Prefer MUSTALAH_WRITE_TOKEN: a flag is visible to other users in `ps`.
     #[arg(long, env = "MUSTALAH_WRITE_TOKEN", hide_env_values = true)]
     pub write_token: Option<String>,
     /// Allow listening on a non-loopback address without a write token.
@@ -355,6 +358,21 @@ pub struct ServeArgs {
     /// Origins allowed by CORS (repeat or comma-separate); CORS is off when empty.
     #[arg(long, env = "MUSTALAH_CORS_ORIGIN", value_delimiter = ',')]
     pub cors_origin: Vec<String>,
+    /// Host names answered besides the loopback ones on a loopback --addr
+    /// (repeat or comma-separate; `*` answers any). On another address,
+    /// when given, only these. Other `Host` values get 421.
+    #[arg(long, env = "MUSTALAH_ALLOWED_HOST", value_delimiter = ',')]
+    pub allowed_host: Vec<String>,
+    /// Seconds a request body may pause, and the grace period before
+    /// --body-min-rate applies; a slower body gets 408.
+    #[arg(long, env = "MUSTALAH_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Slowest average request-body rate accepted after --body-timeout, in bytes/s.
+    #[arg(long, env = "MUSTALAH_BODY_MIN_RATE", default_value_t = 1024)]
+    pub body_min_rate: u64,
+    /// Imports that may stream or run at once; more get 429 with Retry-After.
+    #[arg(long, env = "MUSTALAH_MAX_CONCURRENT_IMPORTS", default_value_t = crate::api::state::DEFAULT_CONCURRENT_IMPORTS)]
+    pub max_concurrent_imports: usize,
     /// Largest JSON request body, in bytes.
     #[arg(long, env = "MUSTALAH_MAX_JSON_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_json_bytes: usize,
@@ -401,6 +419,9 @@ impl ServeArgs {
             &self.compat_termbases,
             &self.compat_key,
         )?;
+        if self.body_timeout == 0 || self.max_concurrent_imports == 0 {
+            return Err("--body-timeout and --max-concurrent-imports must be at least 1".into());
+        }
         for (name, t) in [
             ("--read-token", &self.read_token),
             ("--write-token", &self.write_token),

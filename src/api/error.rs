@@ -46,6 +46,7 @@ pub struct ApiError {
     line: Option<u64>,
     column: Option<u64>,
     field: Option<String>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -58,6 +59,7 @@ impl ApiError {
             line: None,
             column: None,
             field: None,
+            retry_after: None,
         }
     }
 
@@ -104,6 +106,12 @@ impl ApiError {
         self
     }
 
+    /// Adds a `Retry-After` header (seconds) to the answer.
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code
@@ -141,9 +149,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let body = serde_json::to_string(&self.problem()).unwrap_or_else(|_| "{}".to_string());
-        HttpResponse::build(self.status)
-            .content_type("application/problem+json")
-            .body(body)
+        let mut resp = HttpResponse::build(self.status);
+        resp.content_type("application/problem+json");
+        if let Some(s) = self.retry_after {
+            resp.insert_header((actix_web::http::header::RETRY_AFTER, s.to_string()));
+        }
+        resp.body(body)
     }
 }
 
@@ -192,6 +203,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
             }
             api
         }
+        J::Payload(p) if super::guard::is_body_timeout(p) => super::guard::body_timeout_error(p),
         _ => ApiError::bad_request("malformed_json", err.to_string()),
     }
 }
@@ -244,6 +256,72 @@ impl From<crate::formats::FormatError> for ApiError {
             _ => StatusCode::BAD_REQUEST,
         };
         ApiError::new(status, f.code, f.to_string()).with_position(f.line, f.column)
+    }
+}
+
+/// Middleware that gives every error answer produced outside our handlers
+/// (actix-web's own 400s and 404s, the Swagger UI's 404s under `/docs/`,
+/// actix-cors' refusals) a problem JSON body, keeping its status and
+/// headers. Answers that already are problem JSON pass unchanged.
+pub fn problem_bodies<B: actix_web::body::MessageBody + 'static>(
+) -> actix_web::middleware::ErrorHandlers<B> {
+    actix_web::middleware::ErrorHandlers::new().default_handler(to_problem::<B>)
+}
+
+fn to_problem<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::http::header;
+    use actix_web::middleware::ErrorHandlerResponse;
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, what) = protocol_code(status);
+    let detail = format!(
+        "{what} ({} {})",
+        res.request().method(),
+        res.request().path()
+    );
+    let mut problem = ApiError::new(status, code, detail).error_response();
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, problem).map_into_right_body(),
+    ))
+}
+
+/// Stable code and a sentence for an error status answered by the HTTP
+/// machinery rather than by a handler.
+fn protocol_code(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("bad_request", "the request could not be read"),
+        401 => ("unauthorized", "a token is required"),
+        403 => ("forbidden", "the request is not allowed"),
+        404 => ("route_not_found", "nothing is served at this path"),
+        405 => ("method_not_allowed", "this method is not allowed here"),
+        408 => ("request_timeout", "the request took too long to arrive"),
+        411 => ("length_required", "the request needs a Content-Length"),
+        413 => ("payload_too_large", "the request body is too large"),
+        414 => ("uri_too_long", "the request target is too long"),
+        415 => (
+            "unsupported_media_type",
+            "the body's media type or encoding is not accepted",
+        ),
+        431 => ("headers_too_large", "the request headers are too large"),
+        s if s >= 500 => (
+            "internal_error",
+            "the server failed to process the request; the cause is in its log",
+        ),
+        _ => ("http_error", "the request failed"),
     }
 }
 

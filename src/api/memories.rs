@@ -8,11 +8,11 @@
 
 use super::download;
 use super::memory_dto::*;
-use super::upload::{blocking, spool_body};
-use super::{validate_name, ApiError, AppState, Problem};
+use super::upload::{blocking, check_import_type, spool_body, MEMORY_IMPORT_TYPES};
+use super::{bounded, validate_name, ApiError, AppState, Problem};
 use crate::formats::Format;
 use crate::memory::{model::SearchQuery, search::MIN_SCORE_FLOOR, Error, MAX_UNITS_PER_REQUEST};
-use actix_web::{delete, get, http::StatusCode, post, put, web, HttpResponse};
+use actix_web::{delete, get, http::StatusCode, post, put, web, HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
 /// Most segments in one batch search.
@@ -352,23 +352,6 @@ fn min_score_of(v: Option<f64>) -> Result<u32, ApiError> {
     Ok(v.ceil() as u32)
 }
 
-fn bounded(
-    field: &'static str,
-    v: Option<i64>,
-    default: i64,
-    lo: i64,
-    hi: i64,
-) -> Result<i64, ApiError> {
-    let v = v.unwrap_or(default);
-    if v < lo || v > hi {
-        return Err(ApiError::invalid_field(
-            field,
-            format!("{field} must be between {lo} and {hi}, got {v}"),
-        ));
-    }
-    Ok(v)
-}
-
 /// Fuzzy search. `{"text": …}` answers `{"matches": […]}`; `{"segments":
 /// […]}` (≤ 1,000) answers `{"results": [{"matches": […]}, …]}`. With
 /// `source_lang` equal to the memory's target language the target side is
@@ -505,13 +488,24 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
 #[utoipa::path(
     tag = "memories",
     params(("tm" = String, Path, description = "Memory name", example = "software"), ImportParams),
-    request_body(content = String, description = "The file (TMX, TSV or CSV; optionally gzip)", content_type = "application/octet-stream"),
+    request_body(description = "The file (TMX, TSV or CSV; optionally gzip) as the raw body, with a Content-Type from this list (`text/plain`, forms and multipart are refused)",
+        content(
+            (String = "application/x-tmx+xml"),
+            (String = "application/tmx+xml"),
+            (String = "application/xml"),
+            (String = "text/xml"),
+            (String = "text/tab-separated-values"),
+            (String = "text/csv"),
+            (String = "application/gzip"),
+            (String = "application/octet-stream")
+        )),
     responses(
         (status = 200, description = "Imported (or counted, with dry_run)", body = UnitImportReportDto),
         (status = 400, description = "Fatal file error, nothing stored (`malformed_xml`, `dtd_not_allowed`, `invalid_encoding`, `empty_body`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`memory_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unknown_format`: format absent and not recognizable", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unknown_format`: format absent and not recognizable; `unsupported_media_type`: Content-Type missing or not listed; `content_type_mismatch`: Content-Type contradicts `format`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_imports`: as many imports run as --max-concurrent-imports allows; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`format_mismatch` (the body is not the declared format, or is a term base), `missing_header`, `missing_language`, or a bad parameter (`invalid_field`)", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
@@ -521,16 +515,17 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
 )]
 #[post("/v1/memories/{tm}/import")]
 pub async fn import(
+    req: HttpRequest,
     state: web::Data<AppState>,
     tm: web::Path<String>,
     query: web::Query<ImportParams>,
     payload: web::Payload,
-    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     checked_name(&tm)?;
     let p = query.into_inner();
     let format = parse_format("format", p.format.as_deref())?;
     let charset = super::charset::declared(&req)?;
+    check_import_type(&req, MEMORY_IMPORT_TYPES, format)?;
     state.memories.get_meta(&tm)?;
     let spooled = spool_body(&state, payload).await?;
     let charset = charset.filter(|_| super::charset::applies_to(spooled.path()));
@@ -734,6 +729,7 @@ mod tests {
         .unwrap();
         let req = test::TestRequest::post()
             .uri("/v1/memories/ui/import?dry_run=true")
+            .insert_header(("content-type", "application/octet-stream"))
             .set_payload(tmx.clone())
             .to_request();
         let dry: Value = test::call_and_read_body_json(&app, req).await;
@@ -742,12 +738,14 @@ mod tests {
         assert_eq!(meta["units"], 0);
         let req = test::TestRequest::post()
             .uri("/v1/memories/ui/import")
+            .insert_header(("content-type", "application/octet-stream"))
             .set_payload(tmx)
             .to_request();
         let rep: Value = test::call_and_read_body_json(&app, req).await;
         assert_eq!(rep["units_added"], dry["units_added"]);
         let req = test::TestRequest::post()
             .uri("/v1/memories/ui/import?format=tmx")
+            .insert_header(("content-type", "application/octet-stream"))
             .set_payload("<tmx version=\"1.4\"><header/><body><tu>")
             .to_request();
         let r = test::call_service(&app, req).await;

@@ -13,6 +13,7 @@ pub mod compat;
 pub mod docs;
 pub mod download;
 pub mod error;
+pub mod guard;
 pub mod health;
 pub mod memories;
 pub mod memory_dto;
@@ -64,18 +65,22 @@ impl utoipa::Modify for BearerAuth {
 
 /// Answers any route can give besides its own: malformed requests (400:
 /// `malformed_json`, `invalid_path`, `invalid_query`), missing or wrong
-/// tokens (401, 403), bodies over the limit (413), a wrong content type
-/// (415), invalid names or fields (422), internal failures (500). Added to
+/// tokens or a foreign web origin (401, 403), a body that stops arriving
+/// (408), bodies over the limit (413), a wrong content type or encoding
+/// (415), a `Host` not answered (421), invalid names or fields (422),
+/// internal failures (500). Added to
 /// every operation that does not document them itself, so the document
 /// matches what clients really receive.
 fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let common: [(&str, &str); 7] = [
+    let common: [(&str, &str); 9] = [
         ("400", "Malformed request: JSON, path or query (`malformed_json`, `invalid_path`, `invalid_query`)"),
         ("401", "Token missing or wrong (`unauthorized`), when the server runs with tokens"),
-        ("403", "Read token used for a change (`forbidden`)"),
+        ("403", "Read token used for a change (`forbidden`), or a change from a web origin not allowed (`cross_origin_refused`)"),
+        ("408", "The request body stopped arriving or came too slowly (`body_timeout`, see --body-timeout)"),
         ("413", "Body over the configured limit (`payload_too_large`)"),
         ("415", "Unsupported content type or format (`unsupported_media_type`, `unknown_format`)"),
+        ("421", "`Host` not answered by this server (`host_not_allowed`, see --allowed-host)"),
         ("422", "Invalid name or field (`invalid_name`, `invalid_field`, `invalid_json_body`)"),
         ("500", "Internal failure (`internal_error`); the cause is in the server log"),
     ];
@@ -150,6 +155,25 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
         .with_field(field));
     }
     Ok(())
+}
+
+/// A numeric request field: `default` when absent, 422 `invalid_field`
+/// naming it when outside `lo..=hi` (limits are checked, never clamped).
+pub fn bounded(
+    field: &'static str,
+    v: Option<i64>,
+    default: i64,
+    lo: i64,
+    hi: i64,
+) -> Result<i64, ApiError> {
+    let v = v.unwrap_or(default);
+    if v < lo || v > hi {
+        return Err(ApiError::invalid_field(
+            field,
+            format!("{field} must be between {lo} and {hi}, got {v}"),
+        ));
+    }
+    Ok(v)
 }
 
 /// Registers every route.

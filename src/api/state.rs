@@ -4,6 +4,9 @@ use crate::store::Store;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// Default of `--max-concurrent-imports`.
+pub const DEFAULT_CONCURRENT_IMPORTS: usize = 4;
+
 /// Limits applied to requests.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -11,6 +14,9 @@ pub struct Limits {
     pub json_body_bytes: usize,
     /// Largest import body accepted (streamed, never buffered whole), in bytes.
     pub import_body_bytes: u64,
+    /// Imports that may stream or run at once; one more is answered 429
+    /// `too_many_imports` (each holds a connection, a spool file and CPU).
+    pub import_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl Default for Limits {
@@ -18,6 +24,7 @@ impl Default for Limits {
         Limits {
             json_body_bytes: 16 * 1024 * 1024,
             import_body_bytes: 2 * 1024 * 1024 * 1024,
+            import_slots: Arc::new(tokio::sync::Semaphore::new(DEFAULT_CONCURRENT_IMPORTS)),
         }
     }
 }

@@ -282,9 +282,9 @@ pub struct PageParams {
     /// The `next_cursor` of the previous page (the last id seen).
     #[param(example = "ai")]
     pub cursor: Option<String>,
-    /// Page size, 1–1000 (default 100; larger values are clamped).
-    #[param(example = 100)]
-    pub limit: Option<usize>,
+    /// Page size, 1–1000 (default 100; outside the range: 422).
+    #[param(example = 100, minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
 }
 
 /// Query of `GET /lookup`.
@@ -304,9 +304,9 @@ pub struct LookupParams {
     /// `auto` (default) | `exact` | `prefix` | `fuzzy`.
     #[param(example = "auto")]
     pub mode: Option<String>,
-    /// Most results, 1–1000 (default 10; larger values are clamped).
-    #[param(example = 10)]
-    pub limit: Option<usize>,
+    /// Most results, 1–1000 (default 10; outside the range: 422).
+    #[param(example = 10, minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
 }
 
 /// A target-language term.

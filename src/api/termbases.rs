@@ -8,14 +8,14 @@
 
 use super::download;
 use super::termbase_dto::*;
-use super::upload::{blocking, spool_body};
-use super::{validate_name, ApiError, AppState, Problem};
+use super::upload::{blocking, check_import_type, spool_body, TERMBASE_IMPORT_TYPES};
+use super::{bounded, validate_name, ApiError, AppState, Problem};
 use crate::formats::Format;
 use crate::termbase::{
     self, model::ConceptDraft, ImportOptions, LookupMode, LookupQuery, OnDuplicate,
     RecognizeOptions, DEFAULT_MIN_CONFIDENCE,
 };
-use actix_web::{delete, get, http::StatusCode, post, put, web, HttpResponse};
+use actix_web::{delete, get, http::StatusCode, post, put, web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 use utoipa::OpenApi;
 
@@ -78,7 +78,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Largest page / result count a client may ask for.
-const MAX_LIMIT: usize = 1000;
+const MAX_LIMIT: i64 = 1000;
 
 /// Maps domain errors to problem JSON (the one place with this mapping).
 pub fn termbase_error(e: termbase::Error) -> ApiError {
@@ -97,12 +97,9 @@ fn tb_name(tb: &str) -> Result<(), ApiError> {
     validate_name("tb", tb)
 }
 
-fn clamp_limit(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
-    match limit {
-        None => Ok(default),
-        Some(0) => Err(ApiError::invalid_field("limit", "limit must be 1-1000")),
-        Some(n) => Ok(n.min(MAX_LIMIT)),
-    }
+/// A `limit` of 1–[`MAX_LIMIT`] (422 outside, as for every limit).
+fn checked_limit(limit: Option<i64>, default: i64) -> Result<usize, ApiError> {
+    Ok(bounded("limit", limit, default, 1, MAX_LIMIT)? as usize)
 }
 
 /// Lists the term bases.
@@ -158,6 +155,7 @@ pub async fn get_termbase(
 )]
 #[put("/v1/termbases/{tb}")]
 pub async fn create_termbase(
+    http: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: Bytes,
@@ -166,6 +164,7 @@ pub async fn create_termbase(
     let req: TermbaseCreate = if body.iter().all(u8::is_ascii_whitespace) {
         TermbaseCreate::default()
     } else {
+        super::guard::require_content_type(&http, &["application/json"])?;
         serde_json::from_slice(&body).map_err(|e| {
             super::error::json_error(actix_web::error::JsonPayloadError::Deserialize(e))
         })?
@@ -258,7 +257,7 @@ pub async fn list_entries(
     query: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     tb_name(&path)?;
-    let limit = clamp_limit(query.limit, 100)?;
+    let limit = checked_limit(query.limit, 100)?;
     let (page, next) = state
         .termbases
         .list_concepts(&path, query.cursor.as_deref(), limit)
@@ -392,7 +391,7 @@ pub async fn lookup_terms(
         lang: p.lang,
         target_lang: p.target_lang,
         mode,
-        limit: clamp_limit(p.limit, 10)?,
+        limit: checked_limit(p.limit, 10)?,
     };
     let tbs = state.termbases.clone();
     let name = path.into_inner();
@@ -489,11 +488,16 @@ pub async fn recognize_terms(
 #[utoipa::path(
     tag = "termbases",
     params(("tb" = String, Path, description = "Term base name", example = "tech"), ImportParams),
-    request_body(description = "The file as the raw body",
+    request_body(description = "The file as the raw body, with a Content-Type from this list (`text/plain`, forms and multipart are refused)",
         content(
             (String = "text/csv", example = "id,ar,en\nserver,خادم|خوادم{deprecated},server\n"),
             (String = "text/tab-separated-values"),
-            (String = "application/x-tbx+xml")
+            (String = "application/x-tbx+xml"),
+            (String = "application/tbx+xml"),
+            (String = "application/xml"),
+            (String = "text/xml"),
+            (String = "application/gzip"),
+            (String = "application/octet-stream")
         )),
     responses(
         (status = 200, description = "Import report (also for dry runs)", body = EntryImportReportDto),
@@ -503,7 +507,8 @@ pub async fn recognize_terms(
                 "detail": "line 12, column 5: expected </langSet>", "code": "malformed_xml", "line": 12, "column": 5})),
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the import limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unknown_format`: format absent and not recognizable", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unknown_format`: format absent and not recognizable; `unsupported_media_type`: Content-Type missing or not listed; `content_type_mismatch`: Content-Type contradicts `format`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_imports`: as many imports run as --max-concurrent-imports allows; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "format_mismatch (the body is not the declared format, or is a translation memory), missing header/language columns, bad parameter", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
@@ -513,11 +518,11 @@ pub async fn recognize_terms(
 )]
 #[post("/v1/termbases/{tb}/import")]
 pub async fn import_termbase(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<ImportParams>,
     payload: web::Payload,
-    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     tb_name(&path)?;
     let charset = super::charset::declared(&req)?;
@@ -546,6 +551,7 @@ pub async fn import_termbase(
         on_duplicate,
         dry_run: query.dry_run.unwrap_or(false),
     };
+    check_import_type(&req, TERMBASE_IMPORT_TYPES, format)?;
     state.termbases.get_meta(&path).map_err(termbase_error)?;
     let spool = spool_body(&state, payload).await?;
     let charset = charset.filter(|_| super::charset::applies_to(spool.path()));
@@ -886,6 +892,7 @@ mod tests {
             &app,
             test::TestRequest::post()
                 .uri("/v1/termbases/nope/import")
+                .insert_header(("content-type", "application/octet-stream"))
                 .set_payload(csv)
         )
         .await;
@@ -894,6 +901,7 @@ mod tests {
             &app,
             test::TestRequest::post()
                 .uri("/v1/termbases/a/import?dry_run=true")
+                .insert_header(("content-type", "application/octet-stream"))
                 .set_payload(csv)
         )
         .await;
@@ -905,6 +913,7 @@ mod tests {
             &app,
             test::TestRequest::post()
                 .uri("/v1/termbases/a/import?format=tbx")
+                .insert_header(("content-type", "application/octet-stream"))
                 .set_payload(csv)
         )
         .await;
@@ -916,6 +925,7 @@ mod tests {
             &app,
             test::TestRequest::post()
                 .uri("/v1/termbases/a/import")
+                .insert_header(("content-type", "application/octet-stream"))
                 .set_payload(broken)
         )
         .await;
@@ -928,6 +938,7 @@ mod tests {
             &app,
             test::TestRequest::post()
                 .uri("/v1/termbases/a/import?format=csv")
+                .insert_header(("content-type", "application/octet-stream"))
                 .set_payload(csv)
         )
         .await;
@@ -954,6 +965,7 @@ mod tests {
                 &app,
                 test::TestRequest::post()
                     .uri(&format!("/v1/termbases/b/import?format={format}"))
+                    .insert_header(("content-type", "application/octet-stream"))
                     .set_payload(body)
             )
             .await;
@@ -989,6 +1001,7 @@ mod tests {
                 &app,
                 test::TestRequest::post()
                     .uri("/v1/termbases/b/import")
+                    .insert_header(("content-type", "application/octet-stream"))
                     .set_payload(body)
             )
             .await;

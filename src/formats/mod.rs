@@ -13,6 +13,7 @@
 //! "nothing stored on a fatal error" therefore read everything first (or
 //! spool) before committing.
 
+pub mod csv_quotes;
 pub mod decode;
 pub mod omegat_glossary;
 pub mod tbx;

@@ -572,7 +572,7 @@ const KNOWN_TYPES: &[&str] = &[
 
 /// The `type` attribute (empty when absent).
 fn type_attr(e: &BytesStart<'_>) -> Result<Cow<'static, str>, FormatError> {
-    for a in e.attributes() {
+    for a in xml::attributes(e) {
         let a =
             a.map_err(|err| FormatError::fatal("malformed_xml", format!("bad attribute: {err}")))?;
         if a.key.local_name().as_ref() == b"type" {

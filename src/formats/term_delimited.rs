@@ -33,7 +33,10 @@
 //! known, the 1-based column. Fatal (reading stops): `invalid_encoding`,
 //! `missing_header`, `no_language_column`, `too_many_columns` (more than
 //! [`MAX_FIELDS`] fields), `row_too_large` (a record over [`MAX_ROW_BYTES`]
-//! bytes: the csv crate buffers one whole record, so this bounds memory).
+//! bytes: the csv crate buffers one whole record, so this bounds memory),
+//! `unterminated_quote` (CSV: a quoted field still open at the end of the
+//! file or spanning more than [`super::csv_quotes::MAX_QUOTED_LINES`] lines,
+//! reported at the line of its opening quote).
 //!
 //! Not representable (the writer's known losses): per-term notes, variants
 //! of other than the first term of a language, a `pos` that differs
@@ -43,6 +46,7 @@
 //! (`en-US`), as the reader produces them. Cells are not protected against
 //! spreadsheet formula injection (`=`, `+`, `@` prefixes are written as is).
 
+use super::csv_quotes::QuoteScan;
 use super::decode::is_encoding_error;
 use super::{decoded_reader, FormatError};
 use crate::termbase::model::{Concept, ConceptDraft, Term, TermStatus};
@@ -55,6 +59,10 @@ pub const MAX_TERM_CHARS: usize = 1000;
 pub const MAX_FIELDS: usize = 10_000;
 /// Largest accepted record, in bytes.
 pub const MAX_ROW_BYTES: u64 = 1024 * 1024;
+
+/// Prefix of the `io::Error` [`CappedReader`] raises for a quoted field
+/// that does not close; the line of its opening quote follows.
+const UNTERMINATED: &str = "unterminated_quote:";
 
 /// Prefix of the I/O error the byte cap raises.
 const ROW_TOO_LARGE: &str = "row_too_large:";
@@ -97,6 +105,7 @@ impl<'a> TermDelimitedReader<'a> {
             limit: MAX_ROW_BYTES,
             newlines: VecDeque::new(),
             lines_before: 0,
+            quotes: (delimiter != b'\t').then(|| QuoteScan::new(delimiter)),
         };
         let tsv = delimiter == b'\t';
         let records = csv::ReaderBuilder::new()
@@ -152,7 +161,11 @@ impl<'a> TermDelimitedReader<'a> {
                     Some(p) => self.records.get_mut().line_at(p.byte()),
                     None => self.line + 1,
                 };
-                return Err(csv_error(e).at(Some(line), None));
+                let err = csv_error(e);
+                if err.line.is_some() {
+                    return Err(err);
+                }
+                return Err(err.at(Some(line), None));
             }
         };
         if !more {
@@ -357,6 +370,13 @@ fn csv_error(e: csv::Error) -> FormatError {
         csv::ErrorKind::Io(io) if io.to_string().starts_with(ROW_TOO_LARGE) => {
             FormatError::fatal("row_too_large", io.to_string())
         }
+        csv::ErrorKind::Io(io) if io.to_string().starts_with(UNTERMINATED) => {
+            let msg = io.to_string();
+            let rest = msg.trim_start_matches(UNTERMINATED);
+            let (line, text) = rest.split_once(':').unwrap_or(("", rest));
+            FormatError::fatal("unterminated_quote", text.trim().to_string())
+                .at(line.parse().ok(), None)
+        }
         csv::ErrorKind::Io(io) => FormatError::fatal("read_error", io.to_string()),
         csv::ErrorKind::Utf8 { err, .. } => {
             FormatError::fatal("invalid_encoding", format!("not UTF-8: {err}"))
@@ -376,6 +396,8 @@ struct CappedReader<R> {
     newlines: VecDeque<u64>,
     /// Line breaks before the last queried offset.
     lines_before: u64,
+    /// CSV quoting state (`None` for TSV, which does not quote).
+    quotes: Option<QuoteScan>,
 }
 
 impl<R> CappedReader<R> {
@@ -406,6 +428,20 @@ impl<R: Read> Read for CappedReader<R> {
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\n' {
                 self.newlines.push_back(self.read + i as u64);
+            }
+        }
+        if let Some(q) = &mut self.quotes {
+            let checked = if n == 0 {
+                q.finish()
+            } else {
+                q.feed(&buf[..n])
+            };
+            if let Err(u) = checked {
+                // Carried through the csv crate as an I/O error.
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{UNTERMINATED}{}:{}", u.line(), u.message()),
+                ));
             }
         }
         self.read += n as u64;
@@ -1141,8 +1177,9 @@ mod tests {
                 "نافذة".to_string(),
                 "bad_row@3:3".into(),
                 "bad_row@4:4".into(),
-                // An unterminated quote swallows the rest of the file as one field.
-                "bad_row@5:2".into()
+                // An unterminated quote stops the import at the line where
+                // its field opened, instead of swallowing the rest of the file.
+                "unterminated_quote@5:0".into()
             ]
         );
     }

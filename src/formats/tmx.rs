@@ -328,6 +328,11 @@ impl<'a> Xml<'a> {
         }
     }
 
+    /// [`super::xml::check_attributes`] with this reader's line.
+    fn check_attributes(&self, e: &BytesStart) -> Result<(), FormatError> {
+        super::xml::check_attributes(e).map_err(|err| err.at(Some(self.line()), None))
+    }
+
     /// Reads the next event, keeping depth and refusing DTDs and deep nests.
     /// Sets `oversize` in the returned tuple when the event was truncated.
     fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<(Event<'b>, bool), FormatError> {
@@ -339,7 +344,7 @@ impl<'a> Xml<'a> {
         };
         let oversize = self.take_oversize();
         match &ev {
-            Event::Start(_) => {
+            Event::Start(e) => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
                     return Err(self.fatal(
@@ -347,7 +352,9 @@ impl<'a> Xml<'a> {
                         format!("elements nested deeper than {MAX_DEPTH} levels"),
                     ));
                 }
+                self.check_attributes(e)?;
             }
+            Event::Empty(e) => self.check_attributes(e)?,
             Event::End(_) => self.depth = self.depth.saturating_sub(1),
             Event::DocType(d) => {
                 let text = String::from_utf8_lossy(d).to_ascii_uppercase();
@@ -417,7 +424,7 @@ fn push_unescaped_str(out: &mut String, s: &str) -> Result<(), (&'static str, St
 
 /// The unescaped value of attribute `name` (exact raw name), if present.
 fn attr(e: &BytesStart, name: &[u8]) -> Result<Option<String>, AttrProblem> {
-    for a in e.attributes() {
+    for a in super::xml::attributes(e) {
         let a = a.map_err(|e| AttrProblem::Malformed(e.to_string()))?;
         if a.key.as_ref() == name {
             let raw = utf8(&a.value).map_err(|(c, m)| AttrProblem::Value(c, m))?;
@@ -1197,7 +1204,7 @@ fn header_attrs(e: &BytesStart) -> TmxHeader {
 /// Fills dates and creator from `<tu>` attributes; returns the `tuid`.
 fn read_tu_attrs(e: &BytesStart, draft: &mut UnitDraft) -> Result<Option<String>, AttrProblem> {
     let mut tuid = None;
-    for a in e.attributes() {
+    for a in super::xml::attributes(e) {
         let a = a.map_err(|e| AttrProblem::Malformed(e.to_string()))?;
         let key = a.key.as_ref();
         if !matches!(

@@ -21,6 +21,7 @@
 //! assert_eq!(units[0].as_ref().unwrap().target, "افتح\tالملف");
 //! ```
 
+use super::csv_quotes::QuoteScan;
 use super::decode::is_encoding_error;
 use super::tmx::parse_tmx_date;
 use super::{decoded_reader, FormatError};
@@ -74,6 +75,8 @@ pub struct UnitDelimitedReader<'a> {
     max_record: usize,
     /// Data rows read so far (the header not counted).
     rows: u64,
+    /// CSV quoting state (`None` for TSV).
+    quotes: Option<QuoteScan>,
 }
 
 impl<'a> UnitDelimitedReader<'a> {
@@ -128,6 +131,7 @@ impl<'a> UnitDelimitedReader<'a> {
             warning: None,
             max_record,
             rows: 0,
+            quotes: (!tsv).then(|| QuoteScan::new(delimiter)),
         };
         let Some(rec) = me.read_record()? else {
             return Err(FormatError::fatal(
@@ -206,6 +210,13 @@ impl<'a> UnitDelimitedReader<'a> {
             let (res, nin, o, n) =
                 self.core
                     .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            if let Some(q) = &mut self.quotes {
+                let checked = match input.get(..nin) {
+                    Some([]) | None => q.finish(),
+                    Some(read) => q.feed(read),
+                };
+                checked.map_err(|u| u.error())?;
+            }
             self.input.consume(nin);
             // csv-core writes `ends` as offsets from the record's start.
             nout += o;

@@ -52,6 +52,12 @@ pub const MAX_DEPTH: usize = 64;
 /// Largest single text node / tag, in bytes.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Most attributes on one element. Our formats use a dozen at most; the
+/// cap bounds the work per tag (quick-xml's own duplicate check is
+/// quadratic in the attribute count, so it is off and [`check_attributes`]
+/// does it in linear time).
+pub const MAX_ATTRIBUTES: usize = 256;
+
 /// How many newline offsets [`LineCountingReader`] remembers.
 pub const LINE_RING: usize = 4096;
 
@@ -207,7 +213,7 @@ pub fn read_event<'b, R: BufRead>(
     let line = || reader.get_ref().line();
     match &event {
         Event::DocType(t) => check_doctype(t).map_err(|e| e.at(Some(line()), None))?,
-        Event::Start(_) => {
+        Event::Start(e) => {
             guard.depth += 1;
             guard.seen_root = true;
             if guard.depth > MAX_DEPTH {
@@ -217,8 +223,12 @@ pub fn read_event<'b, R: BufRead>(
                 )
                 .at(Some(line()), None));
             }
+            check_attributes(e).map_err(|err| err.at(Some(line()), None))?;
         }
-        Event::Empty(_) => guard.seen_root = true,
+        Event::Empty(e) => {
+            guard.seen_root = true;
+            check_attributes(e).map_err(|err| err.at(Some(line()), None))?;
+        }
         Event::End(_) => guard.depth = guard.depth.saturating_sub(1),
         Event::Text(t) if t.len() > MAX_TEXT_BYTES => {
             return Err(FormatError::fatal(
@@ -394,11 +404,57 @@ fn escape(s: &str, attr: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Checks an element's attribute list once, in linear time: well-formed
+/// (`name="value"` pairs), no name twice (fatal `malformed_xml`), at most
+/// [`MAX_ATTRIBUTES`] (fatal `too_many_attributes`). Readers call it for
+/// every start tag and then read attributes with [`attributes`], which
+/// skips quick-xml's quadratic duplicate check.
+pub fn check_attributes(e: &BytesStart<'_>) -> Result<(), FormatError> {
+    let mut seen: foldhash::HashSet<&[u8]> = foldhash::HashSet::default();
+    for (i, a) in attributes(e).enumerate() {
+        if i == MAX_ATTRIBUTES {
+            return Err(FormatError::fatal(
+                "too_many_attributes",
+                format!(
+                    "element <{}> has more than {MAX_ATTRIBUTES} attributes",
+                    String::from_utf8_lossy(e.name().as_ref())
+                        .chars()
+                        .take(60)
+                        .collect::<String>()
+                ),
+            ));
+        }
+        let a =
+            a.map_err(|err| FormatError::fatal("malformed_xml", format!("bad attribute: {err}")))?;
+        if !seen.insert(a.key.into_inner()) {
+            return Err(FormatError::fatal(
+                "malformed_xml",
+                format!(
+                    "attribute {} appears twice on one element",
+                    String::from_utf8_lossy(a.key.as_ref())
+                        .chars()
+                        .take(60)
+                        .collect::<String>()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The attributes of an element already passed through
+/// [`check_attributes`], without quick-xml's duplicate check.
+pub fn attributes<'a>(e: &'a BytesStart<'_>) -> quick_xml::events::attributes::Attributes<'a> {
+    let mut it = e.attributes();
+    it.with_checks(false);
+    it
+}
+
 /// The unescaped value of the attribute whose local name is `local`
 /// (`lang` matches `xml:lang` and `lang`), if present. A malformed attribute
 /// list → fatal `malformed_xml`.
 pub fn attr(e: &BytesStart<'_>, local: &[u8]) -> Result<Option<String>, FormatError> {
-    for a in e.attributes() {
+    for a in attributes(e) {
         let a =
             a.map_err(|err| FormatError::fatal("malformed_xml", format!("bad attribute: {err}")))?;
         if a.key.local_name().as_ref() == local {

@@ -346,6 +346,77 @@ impl Memories {
 /// characters is common).
 pub const MAX_SEGMENT_BYTES: usize = 64 * 1024;
 
+/// Longest `context`, `origin`, `created_by` or prop type (4 KiB): keys and
+/// labels, returned with every search match.
+pub const MAX_LABEL_BYTES: usize = 4 * 1024;
+
+/// Most props, and most notes, on one unit.
+pub const MAX_PROPS: usize = 64;
+
+/// Longest single note or prop value (16 KiB).
+pub const MAX_NOTE_BYTES: usize = 16 * 1024;
+
+/// Most bytes of all notes and props of a unit together (64 KiB, as a
+/// segment).
+pub const MAX_METADATA_BYTES: usize = 64 * 1024;
+
+/// Checks the metadata of a draft against the caps above; the error names
+/// the field (`context`, `origin`, `created_by`, `props`, `notes`).
+fn check_metadata(d: &UnitDraft) -> Result<()> {
+    let too_long = |field: &'static str, what: String, len: usize, max: usize| {
+        Err(Error::invalid(
+            field,
+            format!("{what} is {len} bytes; at most {max} bytes"),
+        ))
+    };
+    for (field, v) in [
+        ("context", &d.context),
+        ("origin", &d.origin),
+        ("created_by", &d.created_by),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| v.len() > MAX_LABEL_BYTES) {
+            return too_long(field, field.to_string(), v.len(), MAX_LABEL_BYTES);
+        }
+    }
+    for (field, n) in [("props", d.props.len()), ("notes", d.notes.len())] {
+        if n > MAX_PROPS {
+            return Err(Error::invalid(
+                field,
+                format!("has {n} items; at most {MAX_PROPS}"),
+            ));
+        }
+    }
+    for (i, (kind, value)) in d.props.iter().enumerate() {
+        if kind.len() > MAX_LABEL_BYTES {
+            let what = format!("props[{i}].type");
+            return too_long("props", what, kind.len(), MAX_LABEL_BYTES);
+        }
+        if value.len() > MAX_NOTE_BYTES {
+            let what = format!("props[{i}].value");
+            return too_long("props", what, value.len(), MAX_NOTE_BYTES);
+        }
+    }
+    for (i, note) in d.notes.iter().enumerate() {
+        if note.len() > MAX_NOTE_BYTES {
+            let what = format!("notes[{i}]");
+            return too_long("notes", what, note.len(), MAX_NOTE_BYTES);
+        }
+    }
+    let props: usize = d.props.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let notes: usize = d.notes.iter().map(String::len).sum();
+    if props + notes > MAX_METADATA_BYTES {
+        let field = if props >= notes { "props" } else { "notes" };
+        return Err(Error::invalid(
+            field,
+            format!(
+                "props and notes hold {} bytes together; at most {MAX_METADATA_BYTES}",
+                props + notes
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Fills the memory's languages into a draft and checks it.
 pub(crate) fn prepare_draft(meta: &MemoryMeta, mut d: UnitDraft) -> Result<UnitDraft> {
     for (field, text) in [("source", &d.source), ("target", &d.target)] {
@@ -362,6 +433,7 @@ pub(crate) fn prepare_draft(meta: &MemoryMeta, mut d: UnitDraft) -> Result<UnitD
             ));
         }
     }
+    check_metadata(&d)?;
     if d.source_lang.is_empty() {
         d.source_lang = meta.source_lang.clone();
     } else if lang_base(&d.source_lang) != lang_base(&meta.source_lang) {

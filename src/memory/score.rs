@@ -623,7 +623,7 @@ pub fn penalties(q: &Side<'_>, u: &Side<'_>, steps: &[Step]) -> Vec<Penalty> {
                         accel = true;
                     }
                     let (ra, rb) = (clean_raw(q.text, a, &qm), clean_raw(u.text, b, &um));
-                    if ra != rb {
+                    if !text::normalize::canonically_equal(&ra, &rb) {
                         if ra.to_lowercase() == rb.to_lowercase() {
                             case = true;
                         } else {

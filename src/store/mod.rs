@@ -76,11 +76,23 @@ impl Store {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(e) => return Err(e.into()),
+                // Name the directory: "Permission denied" or "Read-only
+                // file system" alone does not say where.
+                Err(e) => {
+                    return Err(Error::Engine(format!(
+                        "opening data dir {}: {e}",
+                        dir.display()
+                    )))
+                }
             }
         };
         let store = Store { db };
-        store.check_schema(dir)?;
+        store.check_schema(dir).map_err(|e| match e {
+            Error::Engine(msg) if !msg.contains(&*dir.to_string_lossy()) => {
+                Error::Engine(format!("data dir {}: {msg}", dir.display()))
+            }
+            other => other,
+        })?;
         Ok(store)
     }
 

@@ -148,17 +148,31 @@ impl std::fmt::Debug for TermBases {
 }
 
 /// Checks an entry id: 1–128 characters, no control characters, no
-/// surrounding whitespace.
+/// invisible bidi/format controls (an id with U+202E or U+200B looks like
+/// another), no surrounding whitespace, not `.` or `..` (ids are path
+/// segments). Ids are stored in NFC ([`canonical_id`]).
 pub fn validate_id(id: &str) -> Result<()> {
     let n = id.chars().count();
-    if n == 0 || n > 128 || id.chars().any(char::is_control) || id.trim() != id {
-        let shown: String = id.chars().take(40).collect();
+    let bad_char = |c: char| c.is_control() || crate::text::normalize::is_invisible_control(c);
+    if n == 0 || n > 128 || id.chars().any(bad_char) || id.trim() != id || id == "." || id == ".." {
+        let shown: String = id.escape_debug().take(60).collect();
         return Err(Error::invalid(
             "id",
-            format!("entry id {shown:?} is invalid: use 1-128 characters without control characters or surrounding spaces"),
+            format!("entry id \"{shown}\" is invalid: use 1-128 characters without control or invisible formatting characters or surrounding spaces, other than . and .."),
         ));
     }
     Ok(())
+}
+
+/// The stored form of an entry id: NFC, so the NFC and NFD spellings of
+/// one id name one entry.
+pub fn canonical_id(id: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if crate::text::normalize::needs_composition(id) {
+        std::borrow::Cow::Owned(id.nfc().collect())
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
 }
 
 /// Checks a draft's content (not its id): at least one term, valid language
@@ -208,6 +222,11 @@ pub fn validate_draft(d: &ConceptDraft) -> Result<()> {
 
 /// Trims term texts and variants, drops empty languages.
 fn tidy(mut d: ConceptDraft) -> ConceptDraft {
+    if let Some(id) = &mut d.id {
+        if let std::borrow::Cow::Owned(nfc) = canonical_id(id) {
+            *id = nfc;
+        }
+    }
     for list in d.terms.values_mut() {
         for t in list.iter_mut() {
             t.text = t.text.trim().to_string();
@@ -409,6 +428,7 @@ impl TermBases {
         id: &str,
         mut draft: ConceptDraft,
     ) -> Result<(Concept, bool)> {
+        let id = &*canonical_id(id);
         validate_id(id)?;
         draft.id = Some(id.to_string());
         validate_draft(&draft)?;
@@ -426,6 +446,7 @@ impl TermBases {
 
     /// The entry `id`.
     pub fn get_concept(&self, name: &str, id: &str) -> Result<Arc<Concept>> {
+        let id = &*canonical_id(id);
         let tb = self.base(name)?;
         let c = read(&tb.index).get(id);
         c.ok_or_else(|| Error::EntryNotFound {
@@ -436,6 +457,7 @@ impl TermBases {
 
     /// Deletes the entry `id`.
     pub fn delete_concept(&self, name: &str, id: &str) -> Result<()> {
+        let id = &*canonical_id(id);
         let tb = self.base(name)?;
         let _w = lock(&tb.write);
         if !read(&tb.index).contains(id) {

@@ -15,9 +15,15 @@
 //!   Arabic-Indic and Persian digits, Arabic punctuation, curly quotes,
 //!   dashes).
 //! * Everything else is lowercased (`char::to_lowercase`).
+//! * Text is matched in NFC: a string that NFC would change (decomposed
+//!   `cafe\u{301}`, `ە\u{654}`) is composed before folding, so canonically
+//!   equivalent spellings get one match form. Only strings with a char
+//!   that can compose or reorder pay for it ([`needs_composition`]).
 //!
 //! The result is idempotent: every output char is a fixed point of the
 //! mapping. ASCII input takes a fast path (a copy plus ASCII lowercasing).
+
+use unicode_normalization::UnicodeNormalization;
 
 /// What one input char becomes in the match form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +45,7 @@ pub enum Fold {
 /// |---|---|---|
 /// | U+064B–U+065F, U+0670 (tashkeel, superscript alif) | dropped | vocalisation is optional in Arabic |
 /// | U+0640 tatweel | dropped | typographic stretching |
-/// | U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, U+061C | dropped | invisible bidi/format controls |
+/// | U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF, U+061C, U+00AD, U+180E | dropped | invisible bidi/format controls ([`is_invisible_control`]) |
 /// | U+FE70–U+FE7F harakat presentation forms | dropped | they are tashkeel |
 /// | U+FB50–U+FDFF, U+FE80–U+FEFC | NFKC, then this table | presentation forms are the same letters |
 /// | أ إ آ ٱ ٲ ٳ | ا | hamza/madda/wasla seats are spelled inconsistently |
@@ -59,11 +65,7 @@ pub enum Fold {
 pub fn fold(c: char) -> Fold {
     match c {
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => Fold::Drop,
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{061C}' => Fold::Drop,
+        c if is_invisible_control(c) => Fold::Drop,
         '\u{FE70}'..='\u{FE7F}' => Fold::Drop,
         '\u{FB50}'..='\u{FDFF}' | '\u{FE80}'..='\u{FEFC}' => Fold::Compat,
         'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => Fold::Char('ا'),
@@ -113,9 +115,43 @@ pub fn normalize_into(s: &str, out: &mut String) {
         }
         return;
     }
+    if needs_composition(s) {
+        let from = out.len();
+        for c in s.nfc() {
+            push_folded(c, out);
+        }
+        // Dropping a char (a control between a letter and its mark) can
+        // leave a sequence NFC composes: compose again, so the result is
+        // a fixed point.
+        if let Some(tail) = out.get(from..).filter(|t| needs_composition(t)) {
+            let composed: String = tail.nfc().collect();
+            out.truncate(from);
+            out.push_str(&composed);
+        }
+        return;
+    }
     for c in s.chars() {
         push_folded(c, out);
     }
+}
+
+/// Whether NFC could change `s`: it holds a char that composes with or
+/// reorders around its neighbours. Arabic letters and the tashkeel that
+/// folding drops anyway skip the table lookup; U+0653–U+0655 (madda and
+/// hamza above/below) do not, as they compose with a letter.
+pub fn needs_composition(s: &str) -> bool {
+    let candidate = |c: char| {
+        c >= '\u{0300}' && !matches!(c, '\u{0600}'..='\u{0652}' | '\u{0656}'..='\u{06FF}')
+    };
+    s.chars().any(candidate)
+        && unicode_normalization::is_nfc_quick(s.chars())
+            != unicode_normalization::IsNormalized::Yes
+}
+
+/// Whether `a` and `b` are the same text up to Unicode canonical
+/// equivalence (NFC and NFD spellings of `café` are).
+pub fn canonically_equal(a: &str, b: &str) -> bool {
+    a == b || ((needs_composition(a) || needs_composition(b)) && a.nfc().eq(b.nfc()))
 }
 
 /// Pushes the match form of one char.
@@ -139,6 +175,24 @@ pub fn push_folded(c: char, out: &mut String) {
             }
         }),
     }
+}
+
+/// Invisible bidi and format controls: zero-width space and joiners,
+/// LRM/RLM, the bidi embeddings, overrides and isolates, the Arabic letter
+/// mark, word joiner and invisible operators, the BOM, soft hyphen. They
+/// change how text looks or runs without being visible themselves.
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{061C}'
+            | '\u{00AD}'
+            | '\u{180E}'
+    )
 }
 
 /// Whether `c` is an Arabic letter (U+0621–U+064A, U+0671–U+06D3 and
@@ -218,6 +272,20 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(normalize(input), *want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn canonically_equivalent_spellings_normalize_alike() {
+        let nfd = "cafe\u{301} Cre\u{300}me";
+        assert_eq!(normalize(nfd), normalize("café Crème"));
+        assert_eq!(normalize(nfd), "café crème");
+        // Hamza above as a mark composes with its letter first.
+        assert_eq!(normalize("\u{6D5}\u{654}"), normalize("\u{6C0}"));
+        // A dropped control between a letter and its mark.
+        assert_eq!(normalize("e\u{200B}\u{301}"), "é");
+        assert!(canonically_equal("café", "cafe\u{301}"));
+        assert!(!canonically_equal("café", "cafe"));
+        assert!(!needs_composition("الذكاء الاصطناعي café"));
     }
 
     #[test]

@@ -108,7 +108,9 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     let mut rb = app.client.request(op.method.clone(), url);
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
-        ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "import") => rb
+            .header("content-type", "text/tab-separated-values")
+            .body("ar\ten\nطابعة\tprinter\n"),
         ("POST", "check") => rb.form(&[("text", "احفظ الملفات"), ("language", "ar")]),
         ("POST", "pretranslate" | "analysis") => rb.body(
             "<xliff version=\"1.2\"><file source-language=\"ar\" target-language=\"en\"><body><trans-unit id=\"1\"><source>احفظ الملف</source></trans-unit></body></file></xliff>",

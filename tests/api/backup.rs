@@ -291,12 +291,14 @@ async fn backup_restore_real_data_figures() {
     .await;
     call(
         c.post(app.url("/v1/memories/software/import?format=tsv"))
+            .header("content-type", "text/tab-separated-values")
             .body(body),
     )
     .await;
     call(c.put(app.url("/v1/termbases/arabterm")).json(&json!({}))).await;
     call(
         c.post(app.url("/v1/termbases/arabterm/import?format=tbx"))
+            .header("content-type", "application/x-tbx+xml")
             .body(tbx_bytes),
     )
     .await;

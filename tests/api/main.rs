@@ -7,6 +7,7 @@ mod compat_clients;
 mod compat_omegat;
 mod direction;
 mod encodings;
+mod hardening;
 mod health;
 mod helpers;
 mod hostile;

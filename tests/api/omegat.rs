@@ -91,6 +91,7 @@ async fn server() -> TestApp {
     let r = app
         .client
         .post(app.url("/v1/memories/default/import"))
+        .header("content-type", "application/x-tmx+xml")
         .body(std::fs::read(Path::new(FIXTURES).join("memory.ar-en.tmx")).expect("tmx"))
         .send()
         .await

@@ -20,6 +20,7 @@ async fn app_with_memory() -> TestApp {
     let r = app
         .client
         .post(app.url("/v1/memories/default/import"))
+        .header("content-type", "application/x-tmx+xml")
         .body(fixture("memory.ar-en.tmx"))
         .send()
         .await

@@ -128,6 +128,7 @@ fn writers(
                         acked.lock().unwrap().unacked_imports.push(tag.clone());
                         let Ok(r) = c
                             .post(format!("{base}/v1/memories/default/import?format=tsv"))
+                            .header("content-type", "text/tab-separated-values")
                             .body(tsv)
                             .send()
                         else {

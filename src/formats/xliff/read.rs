@@ -230,7 +230,7 @@ impl<'d> Parser<'d> {
         } else {
             Flavour::Xliff12
         };
-        for a in e.attributes().flatten() {
+        for a in xml::attributes(e).flatten() {
             let value = String::from_utf8_lossy(&a.value);
             if value.contains("xliff:document:2") {
                 flavour = Flavour::Xliff2;
@@ -793,7 +793,7 @@ fn attr(e: &BytesStart<'_>, local: &str) -> Result<Option<String>, FormatError> 
 
 /// An attribute by its qualified name as written (`mq:status`).
 fn attr_q(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, FormatError> {
-    for a in e.attributes() {
+    for a in xml::attributes(e) {
         let a =
             a.map_err(|err| FormatError::fatal("malformed_xml", format!("bad attribute: {err}")))?;
         if a.key.as_ref() == name.as_bytes() {
