@@ -88,8 +88,14 @@ impl From<Error> for ApiError {
                 ApiError::invalid_field(field, format!("{field}: {message}"))
             }
             Error::Format(fe) => fe.into(),
+            Error::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+            Error::ShuttingDown => ApiError::new(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                e.to_string(),
+            ),
             Error::Io(e) => ApiError::internal(e),
-            Error::Store(e) => ApiError::internal(e),
+            Error::Store(e) => e.into(),
         }
     }
 }

@@ -89,7 +89,14 @@ pub fn termbase_error(e: termbase::Error) -> ApiError {
         E::EntryExists { .. } => ApiError::conflict("entry_exists", e.to_string()),
         E::Invalid { ref field, .. } => ApiError::invalid_field(field.clone(), e.to_string()),
         E::Format(f) => f.into(),
-        E::Io { .. } | E::Store(_) => ApiError::internal(e),
+        E::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+        E::ShuttingDown => ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            e.to_string(),
+        ),
+        E::Store(s) => s.into(),
+        E::Io { .. } => ApiError::internal(e),
     }
 }
 

@@ -36,6 +36,13 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// The memory was deleted while this request (an import) was writing
+    /// to it; nothing of the request is kept.
+    #[error("memory '{0}' was deleted while the import was running; nothing was imported")]
+    CollectionDeleted(String),
+    /// The server is shutting down; the import was stopped and rolled back.
+    #[error("the server is shutting down; the import was stopped and nothing of it was kept")]
+    ShuttingDown,
     /// An import file cannot be read any further; nothing was stored.
     #[error("import refused: {0}")]
     Format(FormatError),

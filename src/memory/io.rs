@@ -10,7 +10,23 @@
 //! journal entry is still there (the process died during pass 2), every unit
 //! with id `≥ first_id` is deleted with its index entries, so a half import
 //! is never visible. (Existing units whose `modified` an import refreshed
-//! keep the new time.)
+//! keep the new time.) The journal also records the dictionary's length at
+//! the start: the tokens the import added (only its own new units use
+//! them, as it holds the writer lock) are removed too, so a rolled-back
+//! import leaves no vocabulary behind. The roll-back removes keys in
+//! batches of [`IMPORT_BATCH`] units, journal last, so it is repeatable and
+//! its memory stays small whatever the import's size.
+//!
+//! # Cancellation
+//! An import checks between batches whether its memory was deleted
+//! ([`Error::CollectionDeleted`], nothing to roll back: the tree is being
+//! dropped) or the server is shutting down ([`Error::ShuttingDown`], rolled
+//! back before answering).
+//!
+//! # What readers see during an import
+//! Searches, unit reads and counts see each batch of [`IMPORT_BATCH`] units
+//! as it is written (read-committed per batch); the import's result is
+//! all-or-nothing across a crash, a cancellation or a storage failure.
 
 use crate::store::{key_u64, Batch, Tree};
 use serde::{Deserialize, Serialize};
@@ -19,6 +35,42 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Journal {
     pub(crate) first_id: u64,
+    /// Length of the dictionary when the import started (absent in
+    /// journals written before it was recorded: their tokens are kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) first_dict: Option<u32>,
+}
+
+/// Removes, in batches of [`IMPORT_BATCH`], every key of `prefix` from
+/// `from` on and, for each, the keys `also` derives from it.
+fn remove_from(
+    tree: &Tree,
+    prefix: &[u8],
+    from: Vec<u8>,
+    also: &dyn Fn(&[u8]) -> Vec<Vec<u8>>,
+) -> crate::store::Result<u64> {
+    let mut removed = 0u64;
+    let mut from = from;
+    loop {
+        let keys: Vec<Vec<u8>> = tree
+            .scan_prefix_from(prefix, &from)
+            .take(IMPORT_BATCH)
+            .map(|r| r.map(|(k, _)| k))
+            .collect::<crate::store::Result<_>>()?;
+        let Some(last) = keys.last() else {
+            return Ok(removed);
+        };
+        from = [last.as_slice(), &[0]].concat();
+        let mut batch = Batch::new();
+        for k in &keys {
+            batch.remove(k);
+            for extra in also(k) {
+                batch.remove(&extra);
+            }
+        }
+        removed += keys.len() as u64;
+        tree.apply(batch)?;
+    }
 }
 
 /// Deletes the units of imports that never finished.
@@ -31,7 +83,6 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
             tree.remove(&k)?;
             continue;
         };
-        let mut batch = Batch::new();
         // Snapshots are only written with no journal open, so none should
         // hold these units; if one does, it is dropped (the next open reads
         // every unit) rather than trusted.
@@ -40,18 +91,27 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
             .and_then(|h| super::index::decode_snap_header(&h))
             .map_or(0, |h| h.0);
         if j.first_id < snap_bound {
-            batch.remove(super::index::SNAP_KEY);
+            tree.remove(super::index::SNAP_KEY)?;
         }
-        for r in tree.scan_prefix_from(b"u/", &key_u64(b"u/", j.first_id)) {
-            let (uk, _) = r?;
-            if let Some(id) = crate::store::u64_suffix(&uk) {
-                batch.remove(&uk);
-                batch.remove(&key_u64(b"t/", id));
-            }
-        }
-        batch.remove(&k);
         tracing::warn!(first_id = j.first_id, "rolling back an unfinished import");
-        tree.apply(batch)?;
+        let units = remove_from(tree, b"u/", key_u64(b"u/", j.first_id), &|uk| {
+            crate::store::u64_suffix(uk)
+                .map(|id| vec![key_u64(b"t/", id)])
+                .unwrap_or_default()
+        })?;
+        // Blobs whose unit key was already gone (a roll-back cut short).
+        remove_from(tree, b"t/", key_u64(b"t/", j.first_id), &|_| Vec::new())?;
+        let tokens = match j.first_dict {
+            Some(n) => remove_from(
+                tree,
+                b"d/",
+                [b"d/".as_slice(), &n.to_be_bytes()].concat(),
+                &|_| Vec::new(),
+            )?,
+            None => 0,
+        };
+        tree.remove(&k)?;
+        tracing::warn!(first_id = j.first_id, units, tokens, "import rolled back");
     }
     Ok(())
 }
@@ -149,7 +209,14 @@ impl Memories {
         // Pass 1: validate, count.
         let mut report = ImportReport::default();
         let mut seen: std::collections::HashSet<u64> = Default::default();
-        for item in open_drafts(path, format, &meta.source_lang, &meta.target_lang)? {
+        for (i, item) in
+            open_drafts(path, format, &meta.source_lang, &meta.target_lang)?.enumerate()
+        {
+            if i % IMPORT_BATCH == 0 {
+                if let Some(e) = self.cancelled(&m, name) {
+                    return Err(e);
+                }
+            }
             match checked(&meta, item)? {
                 Err(e) => note(&mut report, e),
                 Ok(d) if dry_run => {
@@ -174,23 +241,62 @@ impl Memories {
         }
         // Pass 2: write under the journal.
         let _w = m.writer.lock().map_err(|_| poisoned())?;
+        m.tree.check_writable()?;
         let first_id = m.meta.read().map_err(|_| poisoned())?.next_id;
+        let first_dict = u32::try_from(m.index.read().map_err(|_| poisoned())?.dict.len()).ok();
         let jid = self.store().generate_id()?;
         let jkey = crate::store::key_u64(b"import/", jid);
-        m.tree.insert_json(&jkey, &Journal { first_id })?;
-        let result = write_pass(&m, path, format, &meta, &jkey, progress);
+        m.tree.insert_json(
+            &jkey,
+            &Journal {
+                first_id,
+                first_dict,
+            },
+        )?;
+        let cancelled = || self.cancelled(&m, name);
+        let result = write_pass(&m, path, format, &meta, &jkey, &cancelled, progress);
         match result {
             Ok((added, updated)) => {
                 report.units_added = added;
                 report.units_updated = updated;
                 Ok(report)
             }
+            // The tree is about to be dropped: nothing to undo.
+            Err(e @ Error::CollectionDeleted(_)) => Err(e),
             Err(e) => {
-                roll_back_journals(&m.tree)?;
-                let fresh = super::load_index(&m.tree)?;
-                *m.index.write().map_err(|_| poisoned())? = fresh;
+                let mut idx = m.index.write().map_err(|_| poisoned())?;
+                match roll_back_journals(&m.tree) {
+                    Ok(()) => m.reload_index(&mut idx),
+                    Err(re) => {
+                        // The store cannot write (the usual cause of both
+                        // failures): the journal stays for the next start;
+                        // until then the import's units are hidden.
+                        tracing::error!(error = %re, "rolling back a failed import failed");
+                        m.reload_index(&mut idx);
+                        let ords: Vec<u32> = idx
+                            .by_id
+                            .iter()
+                            .filter(|(id, _)| **id >= first_id)
+                            .map(|(_, ord)| *ord)
+                            .collect();
+                        for ord in ords {
+                            idx.kill(ord);
+                        }
+                    }
+                }
                 Err(e)
             }
+        }
+    }
+
+    /// Why a running import of `m` must stop now, if it must.
+    fn cancelled(&self, m: &Memory, name: &str) -> Option<Error> {
+        if m.deleted.load(std::sync::atomic::Ordering::SeqCst) {
+            Some(Error::CollectionDeleted(name.to_string()))
+        } else if self.is_stopping() {
+            Some(Error::ShuttingDown)
+        } else {
+            None
         }
     }
 
@@ -266,6 +372,7 @@ fn write_pass(
     format: Format,
     meta: &super::model::MemoryMeta,
     jkey: &[u8],
+    cancelled: &dyn Fn() -> Option<Error>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64)> {
     // The file is parsed and tokenized on a thread of its own, a batch
@@ -312,6 +419,9 @@ fn write_pass(
         // joins it.
         for msg in rx.iter() {
             let (chunk, prepared, ended) = msg?;
+            if let Some(e) = cancelled() {
+                return Err(e);
+            }
             let n = chunk.len() as u64;
             let kind = if ended {
                 BatchKind::ImportEnd(jkey)
@@ -509,7 +619,10 @@ mod tests {
             mem.tree
                 .insert_json(
                     &crate::store::key_u64(b"import/", 99),
-                    &Journal { first_id },
+                    &Journal {
+                        first_id,
+                        first_dict: None,
+                    },
                 )
                 .unwrap();
             let _w = mem.writer.lock().unwrap();

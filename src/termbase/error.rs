@@ -34,6 +34,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The term base was deleted while this import was writing to it;
+    /// nothing of the import is kept.
+    #[error("term base '{0}' was deleted while the import was running; nothing was imported")]
+    CollectionDeleted(String),
+    /// The server is shutting down; the import was stopped and rolled back.
+    #[error("the server is shutting down; the import was stopped and nothing of it was kept")]
+    ShuttingDown,
     /// An import file could not be read at all (fatal format error); nothing
     /// was stored.
     #[error("import failed: {0}")]

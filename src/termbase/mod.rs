@@ -34,6 +34,7 @@ use index::Index;
 use model::{Concept, ConceptDraft};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Prefix of the store trees that hold term bases.
@@ -79,6 +80,9 @@ pub(crate) struct TermBase {
     /// Serializes writers so the store and the index apply changes in the
     /// same order.
     write: Mutex<()>,
+    /// Set by [`TermBases::delete`] before it waits for the writer: a
+    /// running import stops, queued writers give up.
+    deleted: AtomicBool,
 }
 
 /// A poisoned lock only means another thread panicked while holding it; the
@@ -101,6 +105,26 @@ fn concept_key(id: &str) -> Vec<u8> {
 }
 
 impl TermBase {
+    fn new(name: &str, tree: Tree, meta: TermBaseMeta, index: Index) -> TermBase {
+        TermBase {
+            name: name.to_string(),
+            tree,
+            meta: RwLock::new(meta),
+            index: RwLock::new(index),
+            write: Mutex::new(()),
+            deleted: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes the writer lock of a term base that still exists.
+    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
+        let w = lock(&self.write);
+        if self.deleted.load(Ordering::SeqCst) {
+            return Err(Error::TermBaseNotFound(self.name.clone()));
+        }
+        Ok(w)
+    }
+
     fn info(&self) -> TermBaseInfo {
         let meta = read(&self.meta).clone();
         TermBaseInfo {
@@ -137,6 +161,8 @@ impl TermBase {
 pub struct TermBases {
     store: Store,
     bases: RwLock<BTreeMap<String, Arc<TermBase>>>,
+    /// Set when the server shuts down: running imports stop and roll back.
+    stopping: AtomicBool,
 }
 
 impl std::fmt::Debug for TermBases {
@@ -248,6 +274,7 @@ impl TermBases {
             let Some(meta) = tree.get_json::<TermBaseMeta>(META_KEY)? else {
                 continue;
             };
+            import::roll_back(&tree)?;
             // Decode and analyse in parallel batches; insert in key order.
             let mut ix = Index::new();
             let mut raw: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
@@ -273,19 +300,20 @@ impl TermBases {
             load(&mut raw)?;
             bases.insert(
                 name.to_string(),
-                Arc::new(TermBase {
-                    name: name.to_string(),
-                    tree,
-                    meta: RwLock::new(meta),
-                    index: RwLock::new(ix),
-                    write: Mutex::new(()),
-                }),
+                Arc::new(TermBase::new(name, tree, meta, ix)),
             );
         }
         Ok(TermBases {
             store: store.clone(),
             bases: RwLock::new(bases),
+            stopping: AtomicBool::new(false),
         })
+    }
+
+    /// Stops running imports (they answer [`Error::ShuttingDown`] and roll
+    /// back); called on SIGTERM.
+    pub fn begin_shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
     }
 
     /// The store the term bases live in (callers flush it).
@@ -307,7 +335,7 @@ impl TermBases {
         let mut bases = write(&self.bases);
         if let Some(tb) = bases.get(name).cloned() {
             drop(bases);
-            let _w = lock(&tb.write);
+            let _w = tb.lock_writer()?;
             let mut meta = read(&tb.meta).clone();
             meta.description = description;
             meta.modified = Utc::now();
@@ -330,13 +358,7 @@ impl TermBases {
         }
         batch.insert_json(META_KEY, &meta)?;
         tree.apply(batch)?;
-        let tb = Arc::new(TermBase {
-            name: name.to_string(),
-            tree,
-            meta: RwLock::new(meta),
-            index: RwLock::new(Index::new()),
-            write: Mutex::new(()),
-        });
+        let tb = Arc::new(TermBase::new(name, tree, meta, Index::new()));
         let info = tb.info();
         bases.insert(name.to_string(), tb);
         Ok((info, true))
@@ -352,11 +374,14 @@ impl TermBases {
         read(&self.bases).values().map(|tb| tb.info()).collect()
     }
 
-    /// Deletes a term base and all its entries.
+    /// Deletes a term base and all its entries. A running import is
+    /// cancelled (it answers [`Error::CollectionDeleted`]); only this call
+    /// waits for it to stop, with no other lock held.
     pub fn delete(&self, name: &str) -> Result<()> {
         let tb = write(&self.bases)
             .remove(name)
             .ok_or_else(|| Error::TermBaseNotFound(name.to_string()))?;
+        tb.deleted.store(true, Ordering::SeqCst);
         let _w = lock(&tb.write);
         // Remove the meta first: should dropping the tree fail half-way, the
         // leftover is not taken for a term base at the next start.
@@ -371,7 +396,7 @@ impl TermBases {
         validate_draft(&draft)?;
         let tb = self.base(name)?;
         let draft = tidy(draft);
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         let id = match &draft.id {
             Some(id) => {
                 if read(&tb.index).contains(id) {
@@ -414,7 +439,7 @@ impl TermBases {
         validate_draft(&draft)?;
         let tb = self.base(name)?;
         let draft = tidy(draft);
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         let old = read(&tb.index).get(id);
         let created = old.as_ref().map(|c| c.created).unwrap_or_else(Utc::now);
         let concept = concept_from(draft, id.to_string(), created);
@@ -437,7 +462,7 @@ impl TermBases {
     /// Deletes the entry `id`.
     pub fn delete_concept(&self, name: &str, id: &str) -> Result<()> {
         let tb = self.base(name)?;
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         if !read(&tb.index).contains(id) {
             return Err(Error::EntryNotFound {
                 termbase: name.to_string(),
