@@ -751,4 +751,65 @@ mod tests {
             "{text}"
         );
     }
+
+    #[actix_web::test]
+    async fn a_full_disk_answers_507_fails_readiness_and_keeps_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = state(dir.path());
+        st.set_ready();
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(st.clone()))
+                .configure(configure)
+                .configure(crate::api::health::configure),
+        )
+        .await;
+        let req = test::TestRequest::put()
+            .uri("/v1/memories/tm")
+            .set_json(json!({"source_lang": "en", "target_lang": "ar"}))
+            .to_request();
+        assert_eq!(test::call_service(&app, req).await.status(), 201);
+        let add = |source: &str| {
+            test::TestRequest::post()
+                .uri("/v1/memories/tm/units")
+                .set_json(json!({"source": source, "target": "احفظ الملف"}))
+                .to_request()
+        };
+        assert_eq!(
+            test::call_service(&app, add("Save the file"))
+                .await
+                .status(),
+            201
+        );
+        st.store.inject_write_error(0, 28);
+        let r = test::call_service(&app, add("Save the files")).await;
+        assert_eq!(r.status(), 507);
+        let body: Value = test::read_body_json(r).await;
+        assert_eq!(body["code"], "insufficient_storage");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("No space left on device"),
+            "{body}"
+        );
+        let r =
+            test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
+        assert_eq!(r.status(), 503);
+        let body: Value = test::read_body_json(r).await;
+        assert_eq!(body["code"], "storage_failed");
+        assert!(
+            body["detail"].as_str().unwrap().contains("No space left"),
+            "{body}"
+        );
+        let req = test::TestRequest::post()
+            .uri("/v1/memories/tm/search")
+            .set_json(json!({"text": "Save the file"}))
+            .to_request();
+        let hits: Value = test::call_and_read_body_json(&app, req).await;
+        assert_eq!(hits["matches"][0]["source"], "Save the file", "{hits}");
+        let req = test::TestRequest::get().uri("/v1/memories/tm").to_request();
+        let meta: Value = test::call_and_read_body_json(&app, req).await;
+        assert_eq!(meta["units"], 1);
+    }
 }

@@ -20,8 +20,9 @@
 //! # Cancellation
 //! An import checks between batches whether its memory was deleted
 //! ([`Error::CollectionDeleted`], nothing to roll back: the tree is being
-//! dropped) or the server is shutting down ([`Error::ShuttingDown`], rolled
-//! back before answering).
+//! dropped) or the server is shutting down ([`Error::ShuttingDown`]: it
+//! answers at once and leaves its journal to the roll-back at the next
+//! start, so shutting down takes at most one batch).
 //!
 //! # What readers see during an import
 //! Searches, unit reads and counts see each batch of [`IMPORT_BATCH`] units
@@ -263,6 +264,9 @@ impl Memories {
             }
             // The tree is about to be dropped: nothing to undo.
             Err(e @ Error::CollectionDeleted(_)) => Err(e),
+            // The process is about to exit: answer now and leave the
+            // journal to the roll-back at the next start.
+            Err(e @ Error::ShuttingDown) => Err(e),
             Err(e) => {
                 let mut idx = m.index.write().map_err(|_| poisoned())?;
                 match roll_back_journals(&m.tree) {

@@ -199,7 +199,8 @@ impl Memories {
         self.stopping.store(true, Ordering::SeqCst);
     }
 
-    pub(crate) fn is_stopping(&self) -> bool {
+    /// Whether [`Memories::begin_shutdown`] was called.
+    pub fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
     }
 

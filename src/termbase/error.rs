@@ -39,7 +39,7 @@ pub enum Error {
     #[error("term base '{0}' was deleted while the import was running; nothing was imported")]
     CollectionDeleted(String),
     /// The server is shutting down; the import was stopped and rolled back.
-    #[error("the server is shutting down; the import was stopped and nothing of it was kept")]
+    #[error("the server is shutting down; the import was stopped and none of it is kept (the rest is rolled back when the server starts again)")]
     ShuttingDown,
     /// An import file could not be read at all (fatal format error); nothing
     /// was stored.

@@ -373,6 +373,9 @@ impl TermBases {
             }
             // The tree is about to be dropped: nothing to undo.
             Err(e @ Error::CollectionDeleted(_)) => Err(e),
+            // The process is about to exit: the journal is undone at the
+            // next start (the index never saw the import).
+            Err(e @ Error::ShuttingDown) => Err(e),
             Err(e) => {
                 if let Err(re) = roll_back(&tb.tree) {
                     // The journal stays for the next start; the index was

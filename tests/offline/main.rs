@@ -4,3 +4,4 @@
 mod durability;
 mod layering;
 mod openapi_golden;
+mod shutdown;
