@@ -140,7 +140,7 @@ impl Application {
         tracing::info!(port = self.port, "mustalah listening");
         let handle = self.server.handle();
         let state = self.state.clone();
-        let on_signal = actix_web::rt::spawn(async move {
+        let on_signal = tokio::spawn(async move {
             wait_for_signal().await;
             tracing::info!("shutting down: stopping imports, draining requests");
             state.memories.begin_shutdown();
@@ -152,17 +152,16 @@ impl Application {
         let probe = self.data_dir.join(".write-probe");
         let stopped_for = Arc::new(std::sync::Mutex::new(None::<String>));
         let reason = stopped_for.clone();
-        let watcher = actix_web::rt::spawn(async move {
+        let watcher = tokio::spawn(async move {
             loop {
-                actix_web::rt::time::sleep(STORAGE_PROBE_INTERVAL).await;
+                tokio::time::sleep(STORAGE_PROBE_INTERVAL).await;
                 let Some(failure) = store.failure() else {
                     continue;
                 };
                 let probe = probe.clone();
-                let writable =
-                    actix_web::rt::task::spawn_blocking(move || disk_takes_writes(&probe))
-                        .await
-                        .unwrap_or(false);
+                let writable = tokio::task::spawn_blocking(move || disk_takes_writes(&probe))
+                    .await
+                    .unwrap_or(false);
                 if writable {
                     tracing::error!(
                         error = %failure,

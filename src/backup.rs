@@ -3,11 +3,14 @@
 //! file names, sizes and SHA-256 checksums).
 //!
 //! [`backup`] talks to a *running* server over HTTP, because the server holds
-//! the store's lock; it never needs downtime. Each collection is exported
-//! between two reads of its metadata, and exported again when the metadata
-//! changed in between (a write landed during the export), so every file is a
-//! consistent snapshot of its collection and the counts in the manifest are
-//! the counts of the file. [`restore`] opens an *empty* data directory
+//! the store's lock; it never needs downtime. Every export the server
+//! answers is a point-in-time snapshot of its collection taken when the
+//! request arrives (a term base from its in-memory index, a memory from a
+//! copy of its units made under its writer lock), so each file is
+//! consistent while writes go on, in one pass, and the counts in the
+//! manifest are counted from the files. Collections are exported one after
+//! the other: a backup is consistent per collection, not across them.
+//! [`restore`] opens an *empty* data directory
 //! directly (no server may run on it), verifies every checksum before it
 //! writes anything, and imports the files through the domain import
 //! functions, then flushes.
@@ -30,8 +33,6 @@ use std::path::Path;
 pub const MANIFEST_VERSION: u32 = 1;
 /// Name of the manifest inside a backup directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// Exports of one collection tried before giving up on a quiet moment.
-const MAX_ATTEMPTS: usize = 5;
 
 /// What a backup directory holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,28 +228,17 @@ fn count_tbx(path: &Path) -> anyhow::Result<u64> {
     Ok(n)
 }
 
-/// Exports `path` until the collection's metadata (`meta_path`) reads the
-/// same before and after the download, i.e. no write landed in between.
-/// Returns the metadata, the checksum and the size.
-fn quiet_export(
+/// The collection's metadata (`meta_path`) and its export (`export_path`,
+/// a point-in-time snapshot) into `file`: the metadata, checksum and size.
+fn export_once(
     remote: &Remote,
     meta_path: &str,
     export_path: &str,
     file: &Path,
 ) -> anyhow::Result<(serde_json::Value, String, u64)> {
-    for _ in 0..MAX_ATTEMPTS {
-        let before = remote.json(meta_path)?;
-        let (sha, bytes) = remote.download(export_path, file)?;
-        let after = remote.json(meta_path)?;
-        if before == after {
-            return Ok((after, sha, bytes));
-        }
-        tracing::info!(
-            collection = meta_path,
-            "changed during export; exporting again"
-        );
-    }
-    bail!("{meta_path} kept changing during {MAX_ATTEMPTS} exports; retry when writes pause")
+    let meta = remote.json(meta_path)?;
+    let (sha, bytes) = remote.download(export_path, file)?;
+    Ok((meta, sha, bytes))
 }
 
 fn items<'a>(v: &'a serde_json::Value, key: &str) -> anyhow::Result<&'a Vec<serde_json::Value>> {
@@ -293,7 +283,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
         let name = safe_name(&name)?;
         let file = format!("memories/{name}.tmx");
         let path = dir.join(&file);
-        let (meta, sha256, bytes) = quiet_export(
+        let (meta, sha256, bytes) = export_once(
             &remote,
             &format!("/v1/memories/{name}"),
             &format!("/v1/memories/{name}/export?format=tmx"),
@@ -320,7 +310,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
         let name = safe_name(&name)?;
         let file = format!("termbases/{name}.tbx");
         let path = dir.join(&file);
-        let (meta, sha256, bytes) = quiet_export(
+        let (meta, sha256, bytes) = export_once(
             &remote,
             &format!("/v1/termbases/{name}"),
             &format!("/v1/termbases/{name}/export?format=tbx"),

@@ -573,7 +573,8 @@ pub async fn export(
     let name = tm.into_inner();
     let source = {
         let name = name.clone();
-        blocking(move || mems.export_source(&name).map_err(ApiError::from)).await?
+        let scratch = state.spool_dir.clone();
+        blocking(move || mems.export_source(&name, &scratch).map_err(ApiError::from)).await?
     };
     let (ctype, ext) = match format {
         Format::Tmx => ("application/x-tmx+xml", "tmx"),

@@ -125,7 +125,6 @@ use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader}
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Units per write batch of an import.
 pub const IMPORT_BATCH: usize = 10_000;
@@ -306,22 +305,101 @@ impl Memories {
 
     /// Streams every unit of a memory as TMX 1.4b (or TSV) into `out`.
     pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
-        self.export_source(name)?.write(format, out)
+        self.export_source(name, &std::env::temp_dir())?
+            .write(format, out)
     }
 
-    /// The memory to export, resolved now: an HTTP export takes it before
-    /// answering, so a missing memory is a clean 404 rather than an empty
-    /// 200.
-    pub fn export_source(&self, name: &str) -> Result<MemoryExport> {
+    /// The memory as it is now, for [`MemoryExport::write`]: a
+    /// point-in-time snapshot while writes go on. Its stored units are
+    /// copied, under the memory's writer lock, into an unnamed file in
+    /// `scratch` (writers of this memory wait for that copy, a sequential
+    /// scan; a running import is waited for, so an export never holds half
+    /// of one). An HTTP export takes it before answering, so a missing
+    /// memory is a clean 404 rather than an empty 200.
+    pub fn export_source(&self, name: &str, scratch: &Path) -> Result<MemoryExport> {
         let memory = self.memory(name)?;
-        let meta = memory.meta.read().map_err(|_| poisoned())?.clone();
-        Ok(MemoryExport { memory, meta })
+        let (units, meta) = {
+            let _w = memory.lock_writer()?;
+            let meta = memory.meta.read().map_err(|_| poisoned())?.clone();
+            (copy_units(&memory.tree, scratch)?, meta)
+        };
+        Ok(MemoryExport { units, meta })
+    }
+}
+
+/// Copies every `u/` pair of `tree` into a file in `dir` that is unlinked
+/// at once (nothing is left behind, whatever happens to the process).
+fn copy_units(tree: &Tree, dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(format!(
+        "export-{}-{}.part",
+        std::process::id(),
+        EXPORT_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    for r in tree.scan_prefix(b"u/") {
+        let (k, v) = r?;
+        for part in [&k, &v] {
+            w.write_all(&(part.len() as u64).to_le_bytes())?;
+            w.write_all(part)?;
+        }
+    }
+    let mut file = w.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start(0))?;
+    Ok(file)
+}
+
+static EXPORT_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Reads back the pairs [`copy_units`] wrote.
+struct CopiedUnits<R> {
+    r: R,
+}
+
+impl<R: std::io::Read> CopiedUnits<R> {
+    fn part(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut len = [0u8; 8];
+        match self.r.read_exact(&mut len) {
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            other => other?,
+        }
+        let mut buf = vec![0u8; usize::try_from(u64::from_le_bytes(len)).unwrap_or(0)];
+        self.r.read_exact(&mut buf)?;
+        Ok(Some(buf))
+    }
+}
+
+impl<R: std::io::Read> Iterator for CopiedUnits<R> {
+    type Item = crate::store::Result<crate::store::Entry>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let pair = (|| -> std::io::Result<Option<crate::store::Entry>> {
+            let Some(k) = self.part()? else {
+                return Ok(None);
+            };
+            let v = self.part()?.ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "export copy cut short")
+            })?;
+            Ok(Some((k, v)))
+        })();
+        match pair {
+            Ok(p) => p.map(Ok),
+            Err(e) => Some(Err(crate::store::Error::Engine(format!(
+                "reading the export copy: {e}"
+            )))),
+        }
     }
 }
 
 /// A memory about to be exported (see [`Memories::export_source`]).
 pub struct MemoryExport {
-    memory: Arc<Memory>,
+    /// The copy of its units (see [`copy_units`]).
+    units: std::fs::File,
     meta: super::model::MemoryMeta,
 }
 
@@ -330,11 +408,11 @@ impl MemoryExport {
     /// memory deleted meanwhile, a damaged value) is returned, never a
     /// silently shorter file.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> Result<()> {
-        let m = &self.memory;
+        let m = self.copied()?;
         match format {
             Format::Tmx => {
                 let mut w = TmxWriter::new(out, &self.meta.source_lang, env!("CARGO_PKG_VERSION"))?;
-                for r in m.tree.scan_prefix(b"u/") {
+                for r in m {
                     let (k, v) = r?;
                     let u: TranslationUnit = crate::store::decode_json(&k, &v)?;
                     w.write_unit(&u)?;
@@ -346,7 +424,7 @@ impl MemoryExport {
                 // The writer takes plain units: stop at the first storage
                 // error and report it after the writer returns.
                 let mut failure = None;
-                let units = m.tree.scan_prefix(b"u/").map_while(|r| {
+                let units = m.map_while(|r| {
                     let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
                     match decoded {
                         Ok(u) => Some(u),
@@ -364,6 +442,18 @@ impl MemoryExport {
             }
             _ => Err(Error::invalid("format", "export supports tmx and tsv")),
         }
+    }
+}
+
+impl MemoryExport {
+    /// The copied units, from the start.
+    fn copied(&self) -> Result<CopiedUnits<std::io::BufReader<std::fs::File>>> {
+        use std::io::Seek;
+        let mut f = self.units.try_clone()?;
+        f.seek(std::io::SeekFrom::Start(0))?;
+        Ok(CopiedUnits {
+            r: std::io::BufReader::with_capacity(1 << 20, f),
+        })
     }
 }
 
