@@ -49,6 +49,29 @@ pub struct Manifest {
     pub termbases: Vec<TermBaseBackup>,
 }
 
+/// Creation and last change of a collection, restored as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Times {
+    /// Creation time.
+    pub created: DateTime<Utc>,
+    /// Last change.
+    pub modified: DateTime<Utc>,
+}
+
+/// The times in a collection's metadata answer (absent from older servers).
+fn times_of(meta: &serde_json::Value) -> Option<Times> {
+    let at = |key: &str| {
+        meta.get(key)
+            .and_then(|v| v.as_str())
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.with_timezone(&Utc))
+    };
+    Some(Times {
+        created: at("created")?,
+        modified: at("modified")?,
+    })
+}
+
 /// One memory in a backup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemoryBackup {
@@ -68,6 +91,9 @@ pub struct MemoryBackup {
     pub bytes: u64,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
+    /// The collection's own times (manifests of older builds lack them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Times>,
 }
 
 /// One term base in a backup.
@@ -85,6 +111,9 @@ pub struct TermBaseBackup {
     pub bytes: u64,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
+    /// The collection's own times (manifests of older builds lack them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Times>,
 }
 
 /// A `Write` that hashes and counts what passes through it.
@@ -301,6 +330,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
             file,
             bytes,
             sha256,
+            times: times_of(&meta),
         });
     }
 
@@ -324,6 +354,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
             file,
             bytes,
             sha256,
+            times: times_of(&meta),
         });
     }
 
@@ -434,6 +465,11 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
                 e.message
             );
         }
+        if let Some(t) = m.times {
+            memories
+                .restore_times(&m.name, t.created, t.modified)
+                .map_err(|e| anyhow!("memory {}: {e}", m.name))?;
+        }
         let units = memories.get_meta(&m.name)?.units;
         if units != m.units {
             bail!(
@@ -463,6 +499,11 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
                 report.errors_total,
                 e.message
             );
+        }
+        if let Some(times) = t.times {
+            termbases
+                .restore_times(&t.name, times.created, times.modified)
+                .map_err(|e| anyhow!("term base {}: {e}", t.name))?;
         }
         let entries = termbases.get_meta(&t.name)?.entries as u64;
         if entries != t.entries {
@@ -521,6 +562,7 @@ mod tests {
                 file: "memories/ui.tmx".into(),
                 bytes,
                 sha256,
+                times: None,
             }],
             termbases: vec![],
         };

@@ -16,7 +16,9 @@
 //! `<prop type>` → `props` (in order; the source tuv's props and notes are
 //! appended after the tu's), `x-origin` → `origin`, `x-context` → `context`
 //! (else `x-context-pre` and `x-context-post`, joined by `\n` when both are
-//! present), `<note>` → `notes`. The draft's language tags are the tuvs'
+//! present), `x-mustalah-times` (written by our exports when a time has
+//! sub-second digits: `created modified` in RFC 3339) → `created` and
+//! `modified` exactly, `<note>` → `notes`. The draft's language tags are the tuvs'
 //! tags as written in the file.
 //!
 //! Row errors (unit skipped, reading goes on): `missing_language`,
@@ -1078,7 +1080,36 @@ impl<'a> TmxReader<'a> {
                 (Some(p), Some(n)) => Some(format!("{p}\n{n}")),
             }
         });
+        take_precise_times(&mut draft);
         Ok(draft)
+    }
+}
+
+/// `<prop type>` carrying a unit's `created` and `modified` to the
+/// nanosecond (RFC 3339, space-separated): TMX dates hold whole seconds,
+/// and a backup must give back the times it saved.
+const PRECISE_TIMES_PROP: &str = "x-mustalah-times";
+
+/// Moves the precise times of [`PRECISE_TIMES_PROP`] into the draft (they
+/// win over the attributes' whole seconds); a value that does not parse is
+/// dropped.
+fn take_precise_times(draft: &mut UnitDraft) {
+    let Some(pos) = draft
+        .props
+        .iter()
+        .position(|(k, _)| k == PRECISE_TIMES_PROP)
+    else {
+        return;
+    };
+    let (_, value) = draft.props.remove(pos);
+    let mut times = value.split_whitespace().map(|t| {
+        DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    });
+    if let (Some(Some(created)), Some(Some(modified))) = (times.next(), times.next()) {
+        draft.created = Some(created);
+        draft.modified = Some(modified);
     }
 }
 
@@ -1264,8 +1295,17 @@ impl<W: Write> TmxWriter<W> {
         if let Some(context) = &u.context {
             push_elem(s, "<prop type=\"x-context\">", "</prop>", context);
         }
+        if u.created.timestamp_subsec_nanos() != 0 || u.modified.timestamp_subsec_nanos() != 0 {
+            let digits = chrono::SecondsFormat::AutoSi;
+            let times = format!(
+                "{} {}",
+                u.created.to_rfc3339_opts(digits, true),
+                u.modified.to_rfc3339_opts(digits, true)
+            );
+            push_elem(s, "<prop type=\"x-mustalah-times\">", "</prop>", &times);
+        }
         for (kind, value) in &u.props {
-            if kind == "x-origin" || kind == "x-context" {
+            if kind == "x-origin" || kind == "x-context" || kind == PRECISE_TIMES_PROP {
                 continue;
             }
             s.push_str("<prop");

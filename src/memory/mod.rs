@@ -380,6 +380,24 @@ impl Memories {
         commit(&m, &mut idx, batch, meta, Snapshot::IfDue)
     }
 
+    /// Sets a memory's creation and last-change times (a restore puts
+    /// back those of the backup).
+    pub fn restore_times(
+        &self,
+        name: &str,
+        created: DateTime<Utc>,
+        modified: DateTime<Utc>,
+    ) -> Result<()> {
+        let m = self.memory(name)?;
+        let _w = m.lock_writer()?;
+        let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        meta.created = created;
+        meta.modified = modified;
+        m.tree.insert_json(b"meta", &meta)?;
+        *m.meta.write().map_err(|_| poisoned())? = meta;
+        Ok(())
+    }
+
     /// The store (flushing).
     pub fn store(&self) -> &Store {
         &self.store

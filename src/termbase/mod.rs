@@ -364,6 +364,24 @@ impl TermBases {
         Ok((info, true))
     }
 
+    /// Sets a term base's creation and last-change times (a restore puts
+    /// back those of the backup).
+    pub fn restore_times(
+        &self,
+        name: &str,
+        created: DateTime<Utc>,
+        modified: DateTime<Utc>,
+    ) -> Result<()> {
+        let tb = self.base(name)?;
+        let _w = tb.lock_writer()?;
+        let mut meta = read(&tb.meta).clone();
+        meta.created = created;
+        meta.modified = modified;
+        tb.tree.insert_json(META_KEY, &meta)?;
+        *write(&tb.meta) = meta;
+        Ok(())
+    }
+
     /// Info of one term base.
     pub fn get_meta(&self, name: &str) -> Result<TermBaseInfo> {
         Ok(self.base(name)?.info())

@@ -260,6 +260,38 @@ async fn backup_then_restore_gives_an_identical_server() {
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(b, a);
     }
+    // Times come back exactly as they were: the collections'
+    // own and every unit's (matched by content, ids may be renumbered).
+    let c = &app.client;
+    for path in ["/v1/memories/ui", "/v1/termbases/tech"] {
+        let old = call(c.get(format!("{}{path}", app.address))).await;
+        let new = call(c.get(format!("{base2}{path}"))).await;
+        assert_eq!(old["created"], new["created"], "{path}");
+        assert_eq!(old["modified"], new["modified"], "{path}");
+    }
+    let times = |base: String| {
+        let c = c.clone();
+        async move {
+            let mut v = Vec::new();
+            for id in 1..=5 {
+                let u = call(c.get(format!("{base}/v1/memories/ui/units/{id}"))).await;
+                v.push((
+                    u["source"].clone(),
+                    u["created"].clone(),
+                    u["modified"].clone(),
+                ));
+            }
+            v.sort_by_key(|t| t.0.to_string());
+            v
+        }
+    };
+    let (old, new) = (times(app.address.clone()).await, times(base2.clone()).await);
+    assert!(
+        old.iter()
+            .any(|t| t.2.as_str().is_some_and(|m| m.contains('.'))),
+        "the units' times have sub-second digits to lose: {old:?}"
+    );
+    assert_eq!(old, new);
 }
 
 /// Figures on real data (first 20,000 units of the software TM, the 20,125
