@@ -67,8 +67,15 @@ fn is_no_space(e: &std::io::Error) -> bool {
 
 /// An I/O error of the store as [`Error::NoSpace`] or [`Error::Failed`].
 pub(super) fn from_io(e: &std::io::Error) -> Error {
+    use std::io::ErrorKind;
     if is_no_space(e) {
-        Error::NoSpace(e.to_string())
+        // sled's copy of a stored error reads `Os { code: 28, … }`.
+        let cause = match (e.raw_os_error(), e.kind()) {
+            (Some(_), _) => e.to_string(),
+            (None, ErrorKind::QuotaExceeded) => "Disk quota exceeded (EDQUOT)".to_string(),
+            (None, _) => "No space left on device (ENOSPC)".to_string(),
+        };
+        Error::NoSpace(cause)
     } else {
         Error::Failed(e.to_string())
     }
