@@ -40,6 +40,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Compact(args) => {
+            let report = mustalah::backup::compact(&args.data_dir)?;
+            eprintln!(
+                "compacted {}: {} bytes before, {} after",
+                args.data_dir.display(),
+                report.bytes_before,
+                report.bytes_after
+            );
+            Ok(())
+        }
         Command::Restore(args) => {
             let manifest = mustalah::backup::restore(&args.data.data_dir, &args.dir)?;
             eprintln!(
