@@ -89,6 +89,7 @@ impl From<Error> for ApiError {
             }
             Error::Format(fe) => fe.into(),
             Error::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+            Error::BeingDeleted(_) => ApiError::conflict("being_deleted", e.to_string()),
             Error::ShuttingDown => ApiError::new(
                 actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",

@@ -90,6 +90,7 @@ pub fn termbase_error(e: termbase::Error) -> ApiError {
         E::Invalid { ref field, .. } => ApiError::invalid_field(field.clone(), e.to_string()),
         E::Format(f) => f.into(),
         E::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+        E::BeingDeleted(_) => ApiError::conflict("being_deleted", e.to_string()),
         E::ShuttingDown => ApiError::new(
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
             "shutting_down",

@@ -267,15 +267,17 @@ impl Memories {
             // journal to the roll-back at the next start.
             Err(e @ Error::ShuttingDown) => Err(e),
             Err(e) => {
-                let mut idx = m.index.write().map_err(|_| poisoned())?;
-                match roll_back_journals(&m.tree) {
-                    Ok(()) => m.reload_index(&mut idx),
-                    Err(re) => {
-                        // The store cannot write (the usual cause of both
-                        // failures): the journal stays for the next start;
-                        // until then the import's units are hidden.
-                        tracing::error!(error = %re, "rolling back a failed import failed");
-                        m.reload_index(&mut idx);
+                // Undone and reloaded without the index lock (searches go on
+                // meanwhile); the swap takes it for a moment.
+                let rolled_back = roll_back_journals(&m.tree);
+                if let Err(re) = &rolled_back {
+                    // The store cannot write (the usual cause of both
+                    // failures): the journal stays for the next start;
+                    // until then the import's units are hidden.
+                    tracing::error!(error = %re, "rolling back a failed import failed");
+                }
+                let hide = |idx: &mut super::index::Index| {
+                    if rolled_back.is_err() {
                         let ords: Vec<u32> = idx
                             .by_id
                             .iter()
@@ -285,6 +287,17 @@ impl Memories {
                         for ord in ords {
                             idx.kill(ord);
                         }
+                    }
+                };
+                match super::load_index(&m.tree) {
+                    Ok(mut fresh) => {
+                        hide(&mut fresh);
+                        *m.index.write().map_err(|_| poisoned())? = fresh;
+                    }
+                    Err(le) => {
+                        tracing::error!(error = %le, "reloading the index after a failed import failed; keeping the one in memory");
+                        let mut idx = m.index.write().map_err(|_| poisoned())?;
+                        hide(&mut idx);
                     }
                 }
                 Err(e)

@@ -96,6 +96,9 @@ pub struct Memories {
     mems: RwLock<HashMap<String, Arc<Memory>>>,
     /// Set when the server shuts down: running imports stop and roll back.
     stopping: AtomicBool,
+    /// Names whose DELETE is waiting for a writer: their tree still exists
+    /// until it is dropped, so the name cannot be created meanwhile.
+    deleting: Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Memories {
@@ -190,6 +193,7 @@ impl Memories {
             store: store.clone(),
             mems: RwLock::new(mems),
             stopping: AtomicBool::new(false),
+            deleting: Mutex::default(),
         })
     }
 
@@ -225,6 +229,9 @@ impl Memories {
         valid_lang("source_lang", source_lang)?;
         valid_lang("target_lang", target_lang)?;
         let mut mems = self.mems.write().map_err(|_| poisoned())?;
+        if self.deleting.lock().map_err(|_| poisoned())?.contains(name) {
+            return Err(Error::BeingDeleted(name.to_string()));
+        }
         if let Some(m) = mems.get(name) {
             let mut meta = m.meta.write().map_err(|_| poisoned())?;
             if !meta.source_lang.eq_ignore_ascii_case(source_lang)
@@ -296,16 +303,25 @@ impl Memories {
     /// (it answers [`Error::CollectionDeleted`]); only this call waits for
     /// it to stop, with no other lock held, so other requests go on.
     pub fn delete(&self, name: &str) -> Result<()> {
-        let m = self
-            .mems
-            .write()
-            .map_err(|_| poisoned())?
-            .remove(name)
-            .ok_or_else(|| Error::MemoryNotFound(name.to_string()))?;
+        let m = {
+            let mut mems = self.mems.write().map_err(|_| poisoned())?;
+            let m = mems
+                .remove(name)
+                .ok_or_else(|| Error::MemoryNotFound(name.to_string()))?;
+            let mut deleting = self.deleting.lock().map_err(|_| poisoned())?;
+            deleting.insert(name.to_string());
+            m
+        };
         m.deleted.store(true, Ordering::SeqCst);
-        let _w = m.writer.lock().map_err(|_| poisoned())?;
-        self.store.drop_tree(&tree_name(name))?;
-        Ok(())
+        let dropped = (|| -> Result<()> {
+            let _w = m.writer.lock().map_err(|_| poisoned())?;
+            self.store.drop_tree(&tree_name(name))?;
+            Ok(())
+        })();
+        if let Ok(mut deleting) = self.deleting.lock() {
+            deleting.remove(name);
+        }
+        dropped
     }
 
     /// Adds units in one atomic batch (identical ones refresh `modified`).
@@ -1115,6 +1131,11 @@ pub(crate) mod tests {
             std::thread::yield_now();
         }
         assert_eq!(m.list().unwrap().len(), 1);
+        // Its tree is not dropped yet: the name cannot be taken again.
+        assert!(matches!(
+            m.create("tm", "en", "ar", None),
+            Err(Error::BeingDeleted(_))
+        ));
         assert_eq!(m.get_meta("other").unwrap().units, 1);
         m.add_units("other", vec![draft("Open the file", "افتح الملف")])
             .unwrap();

@@ -163,6 +163,9 @@ pub struct TermBases {
     bases: RwLock<BTreeMap<String, Arc<TermBase>>>,
     /// Set when the server shuts down: running imports stop and roll back.
     stopping: AtomicBool,
+    /// Names whose DELETE is waiting for a writer: their tree still exists
+    /// until it is dropped, so the name cannot be created meanwhile.
+    deleting: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for TermBases {
@@ -307,6 +310,7 @@ impl TermBases {
             store: store.clone(),
             bases: RwLock::new(bases),
             stopping: AtomicBool::new(false),
+            deleting: Mutex::default(),
         })
     }
 
@@ -333,6 +337,9 @@ impl TermBases {
     /// valid (the API checks it with `api::validate_name`).
     pub fn create(&self, name: &str, description: Option<String>) -> Result<(TermBaseInfo, bool)> {
         let mut bases = write(&self.bases);
+        if lock(&self.deleting).contains(name) {
+            return Err(Error::BeingDeleted(name.to_string()));
+        }
         if let Some(tb) = bases.get(name).cloned() {
             drop(bases);
             let _w = tb.lock_writer()?;
@@ -396,10 +403,22 @@ impl TermBases {
     /// cancelled (it answers [`Error::CollectionDeleted`]); only this call
     /// waits for it to stop, with no other lock held.
     pub fn delete(&self, name: &str) -> Result<()> {
-        let tb = write(&self.bases)
-            .remove(name)
-            .ok_or_else(|| Error::TermBaseNotFound(name.to_string()))?;
+        let tb = {
+            let mut bases = write(&self.bases);
+            let tb = bases
+                .remove(name)
+                .ok_or_else(|| Error::TermBaseNotFound(name.to_string()))?;
+            lock(&self.deleting).insert(name.to_string());
+            tb
+        };
         tb.deleted.store(true, Ordering::SeqCst);
+        let dropped = self.drop_base(&tb, name);
+        lock(&self.deleting).remove(name);
+        dropped
+    }
+
+    /// Waits for `tb`'s writer and removes its tree.
+    fn drop_base(&self, tb: &TermBase, name: &str) -> Result<()> {
         let _w = lock(&tb.write);
         // Remove the meta first: should dropping the tree fail half-way, the
         // leftover is not taken for a term base at the next start.
