@@ -25,6 +25,7 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     state: AppState,
+    data_dir: std::path::PathBuf,
 }
 
 impl Application {
@@ -35,6 +36,15 @@ impl Application {
         let spool_dir = args.data.data_dir.join("spool");
         std::fs::create_dir_all(&spool_dir)
             .map_err(|e| anyhow::anyhow!("creating the spool dir {}: {e}", spool_dir.display()))?;
+        // Uploads of a process that was killed: nobody reads them any more
+        // (the store's lock says no other server uses this data dir).
+        let cleared = api::upload::clear_spool(&spool_dir)?;
+        if cleared > 0 {
+            tracing::info!(
+                files = cleared,
+                "removed spool files left by an earlier run"
+            );
+        }
         // Term bases and memories load independently: on both cores at
         // once, start-up takes the longer of the two, not their sum.
         let (termbases, memories) = std::thread::scope(|s| {
@@ -128,6 +138,9 @@ impl Application {
                 .default_service(web::to(api::not_found))
         })
         .listen(listener)?
+        // Signals are handled in `run_until_stopped`: running imports are
+        // stopped first, so they answer before the workers go.
+        .disable_signals()
         .shutdown_timeout(30);
         if let Some(w) = args.workers {
             server = server.workers(w.max(1));
@@ -137,6 +150,7 @@ impl Application {
             port,
             server,
             state,
+            data_dir: args.data.data_dir.clone(),
         })
     }
 
@@ -145,12 +159,99 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT/SIGTERM, then drains requests and flushes the store.
+    /// Serves until SIGINT/SIGTERM, then stops running imports (they
+    /// answer 503 `shutting_down` and roll back), drains requests and
+    /// flushes the store. After a storage failure it serves reads until
+    /// the data dir takes writes again, then stops with an error, for a
+    /// supervisor to restart it (sled cannot resume writing in-process).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(port = self.port, "mustalah listening");
+        let handle = self.server.handle();
+        let state = self.state.clone();
+        let on_signal = tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down: stopping imports, draining requests");
+            state.memories.begin_shutdown();
+            state.termbases.begin_shutdown();
+            handle.stop(true).await;
+        });
+        let handle = self.server.handle();
+        let store = self.state.store.clone();
+        let probe = self.data_dir.join(".write-probe");
+        let stopped_for = Arc::new(std::sync::Mutex::new(None::<String>));
+        let reason = stopped_for.clone();
+        let watcher = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(STORAGE_PROBE_INTERVAL).await;
+                let Some(failure) = store.failure() else {
+                    continue;
+                };
+                let probe = probe.clone();
+                let writable = tokio::task::spawn_blocking(move || disk_takes_writes(&probe))
+                    .await
+                    .unwrap_or(false);
+                if writable {
+                    tracing::error!(
+                        error = %failure,
+                        "the data dir takes writes again; stopping so that a supervisor restarts the server"
+                    );
+                    if let Ok(mut r) = reason.lock() {
+                        *r = Some(failure.to_string());
+                    }
+                    handle.stop(true).await;
+                    return;
+                }
+            }
+        });
         self.server.await?;
+        on_signal.abort();
+        watcher.abort();
+        let failure = stopped_for.lock().ok().and_then(|mut r| r.take());
+        if let Some(failure) = failure {
+            anyhow::bail!(
+                "stopped after a storage failure ({failure}); start again to resume writes"
+            );
+        }
         self.state.store.flush().await?;
         tracing::info!("store flushed; bye");
         Ok(())
+    }
+}
+
+/// How often a failed store checks whether the disk takes writes again.
+const STORAGE_PROBE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Bytes a recovery probe writes: enough for the restart's own writes.
+const PROBE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Whether `probe` (a file in the data dir) can be written and synced.
+fn disk_takes_writes(probe: &std::path::Path) -> bool {
+    use std::io::Write;
+    let ok = std::fs::File::create(probe)
+        .and_then(|mut f| {
+            f.write_all(&vec![0u8; PROBE_BYTES])?;
+            f.sync_all()
+        })
+        .is_ok();
+    let _ = std::fs::remove_file(probe);
+    ok
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            tracing::warn!("cannot listen for signals; stop the server with SIGKILL");
+            std::future::pending::<()>().await;
+        }
     }
 }

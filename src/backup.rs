@@ -3,11 +3,14 @@
 //! file names, sizes and SHA-256 checksums).
 //!
 //! [`backup`] talks to a *running* server over HTTP, because the server holds
-//! the store's lock; it never needs downtime. Each collection is exported
-//! between two reads of its metadata, and exported again when the metadata
-//! changed in between (a write landed during the export), so every file is a
-//! consistent snapshot of its collection and the counts in the manifest are
-//! the counts of the file. [`restore`] opens an *empty* data directory
+//! the store's lock; it never needs downtime. Every export the server
+//! answers is a point-in-time snapshot of its collection taken when the
+//! request arrives (a term base from its in-memory index, a memory from a
+//! copy of its units made under its writer lock), so each file is
+//! consistent while writes go on, in one pass, and the counts in the
+//! manifest are counted from the files. Collections are exported one after
+//! the other: a backup is consistent per collection, not across them.
+//! [`restore`] opens an *empty* data directory
 //! directly (no server may run on it), verifies every checksum before it
 //! writes anything, and imports the files through the domain import
 //! functions, then flushes.
@@ -30,8 +33,6 @@ use std::path::Path;
 pub const MANIFEST_VERSION: u32 = 1;
 /// Name of the manifest inside a backup directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// Exports of one collection tried before giving up on a quiet moment.
-const MAX_ATTEMPTS: usize = 5;
 
 /// What a backup directory holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +47,29 @@ pub struct Manifest {
     pub memories: Vec<MemoryBackup>,
     /// Every term base, by name.
     pub termbases: Vec<TermBaseBackup>,
+}
+
+/// Creation and last change of a collection, restored as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Times {
+    /// Creation time.
+    pub created: DateTime<Utc>,
+    /// Last change.
+    pub modified: DateTime<Utc>,
+}
+
+/// The times in a collection's metadata answer (absent from older servers).
+fn times_of(meta: &serde_json::Value) -> Option<Times> {
+    let at = |key: &str| {
+        meta.get(key)
+            .and_then(|v| v.as_str())
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.with_timezone(&Utc))
+    };
+    Some(Times {
+        created: at("created")?,
+        modified: at("modified")?,
+    })
 }
 
 /// One memory in a backup.
@@ -67,6 +91,9 @@ pub struct MemoryBackup {
     pub bytes: u64,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
+    /// The collection's own times (manifests of older builds lack them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Times>,
 }
 
 /// One term base in a backup.
@@ -84,6 +111,9 @@ pub struct TermBaseBackup {
     pub bytes: u64,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
+    /// The collection's own times (manifests of older builds lack them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Times>,
 }
 
 /// A `Write` that hashes and counts what passes through it.
@@ -227,28 +257,17 @@ fn count_tbx(path: &Path) -> anyhow::Result<u64> {
     Ok(n)
 }
 
-/// Exports `path` until the collection's metadata (`meta_path`) reads the
-/// same before and after the download, i.e. no write landed in between.
-/// Returns the metadata, the checksum and the size.
-fn quiet_export(
+/// The collection's metadata (`meta_path`) and its export (`export_path`,
+/// a point-in-time snapshot) into `file`: the metadata, checksum and size.
+fn export_once(
     remote: &Remote,
     meta_path: &str,
     export_path: &str,
     file: &Path,
 ) -> anyhow::Result<(serde_json::Value, String, u64)> {
-    for _ in 0..MAX_ATTEMPTS {
-        let before = remote.json(meta_path)?;
-        let (sha, bytes) = remote.download(export_path, file)?;
-        let after = remote.json(meta_path)?;
-        if before == after {
-            return Ok((after, sha, bytes));
-        }
-        tracing::info!(
-            collection = meta_path,
-            "changed during export; exporting again"
-        );
-    }
-    bail!("{meta_path} kept changing during {MAX_ATTEMPTS} exports; retry when writes pause")
+    let meta = remote.json(meta_path)?;
+    let (sha, bytes) = remote.download(export_path, file)?;
+    Ok((meta, sha, bytes))
 }
 
 fn items<'a>(v: &'a serde_json::Value, key: &str) -> anyhow::Result<&'a Vec<serde_json::Value>> {
@@ -293,7 +312,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
         let name = safe_name(&name)?;
         let file = format!("memories/{name}.tmx");
         let path = dir.join(&file);
-        let (meta, sha256, bytes) = quiet_export(
+        let (meta, sha256, bytes) = export_once(
             &remote,
             &format!("/v1/memories/{name}"),
             &format!("/v1/memories/{name}/export?format=tmx"),
@@ -311,6 +330,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
             file,
             bytes,
             sha256,
+            times: times_of(&meta),
         });
     }
 
@@ -320,7 +340,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
         let name = safe_name(&name)?;
         let file = format!("termbases/{name}.tbx");
         let path = dir.join(&file);
-        let (meta, sha256, bytes) = quiet_export(
+        let (meta, sha256, bytes) = export_once(
             &remote,
             &format!("/v1/termbases/{name}"),
             &format!("/v1/termbases/{name}/export?format=tbx"),
@@ -334,6 +354,7 @@ pub fn backup(base_url: &str, token: Option<&str>, dir: &Path) -> anyhow::Result
             file,
             bytes,
             sha256,
+            times: times_of(&meta),
         });
     }
 
@@ -444,6 +465,11 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
                 e.message
             );
         }
+        if let Some(t) = m.times {
+            memories
+                .restore_times(&m.name, t.created, t.modified)
+                .map_err(|e| anyhow!("memory {}: {e}", m.name))?;
+        }
         let units = memories.get_meta(&m.name)?.units;
         if units != m.units {
             bail!(
@@ -474,6 +500,11 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
                 e.message
             );
         }
+        if let Some(times) = t.times {
+            termbases
+                .restore_times(&t.name, times.created, times.modified)
+                .map_err(|e| anyhow!("term base {}: {e}", t.name))?;
+        }
         let entries = termbases.get_meta(&t.name)?.entries as u64;
         if entries != t.entries {
             bail!(
@@ -491,9 +522,250 @@ pub fn restore(data_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
     Ok(manifest)
 }
 
+/// What [`compact`] did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompactReport {
+    /// Bytes of the data dir before.
+    pub bytes_before: u64,
+    /// Bytes after.
+    pub bytes_after: u64,
+    /// What was carried over (the same as a backup's manifest).
+    pub manifest: Manifest,
+}
+
+/// Bytes of the files under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// Exports every collection of an opened store into `dir` as a backup
+/// (the files and manifest [`restore`] reads).
+fn backup_store(
+    memories: &Memories,
+    termbases: &TermBases,
+    dir: &Path,
+) -> anyhow::Result<Manifest> {
+    std::fs::create_dir_all(dir.join("memories"))?;
+    std::fs::create_dir_all(dir.join("termbases"))?;
+    let create = |file: &str| -> anyhow::Result<Hashing<std::io::BufWriter<std::fs::File>>> {
+        let path = dir.join(file);
+        let out =
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Hashing {
+            inner: std::io::BufWriter::new(out),
+            hash: Sha256::new(),
+            bytes: 0,
+        })
+    };
+    let finish =
+        |mut w: Hashing<std::io::BufWriter<std::fs::File>>| -> anyhow::Result<(String, u64)> {
+            w.flush()?;
+            w.inner
+                .into_inner()
+                .map_err(|e| anyhow!("writing the export: {}", e.error()))?
+                .sync_all()?;
+            Ok((hex(&w.hash.finalize()), w.bytes))
+        };
+    let mut mems = Vec::new();
+    for info in memories.list()? {
+        let meta = info.meta;
+        let file = format!("memories/{}.tmx", safe_name(&meta.name)?);
+        let mut w = create(&file)?;
+        memories.export(&meta.name, Format::Tmx, &mut w)?;
+        let (sha256, bytes) = finish(w)?;
+        mems.push(MemoryBackup {
+            name: meta.name.clone(),
+            source_lang: meta.source_lang,
+            target_lang: meta.target_lang,
+            description: meta.description,
+            units: info.units,
+            file,
+            bytes,
+            sha256,
+            times: Some(Times {
+                created: meta.created,
+                modified: meta.modified,
+            }),
+        });
+    }
+    let mut tbs = Vec::new();
+    for info in termbases.list() {
+        let file = format!("termbases/{}.tbx", safe_name(&info.name)?);
+        let mut w = create(&file)?;
+        termbases.export(&info.name, Format::Tbx, &mut w)?;
+        let (sha256, bytes) = finish(w)?;
+        tbs.push(TermBaseBackup {
+            name: info.name,
+            description: info.description,
+            entries: info.entries as u64,
+            file,
+            bytes,
+            sha256,
+            times: Some(Times {
+                created: info.created,
+                modified: info.modified,
+            }),
+        });
+    }
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        created: Utc::now(),
+        mustalah_version: env!("CARGO_PKG_VERSION").to_string(),
+        memories: mems,
+        termbases: tbs,
+    };
+    std::fs::write(
+        dir.join(MANIFEST_FILE),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
+    Ok(manifest)
+}
+
+/// Rewrites the data dir (no server may run on it) to give back the disk
+/// space of deleted data, which sled keeps for reuse but never returns:
+/// every collection is exported next to it, restored into a fresh store
+/// (checksums and counts verified as by [`restore`]), and the fresh store
+/// renamed into place; the old one is removed last. Unit ids are
+/// renumbered (as by a restore); entry ids and every time but the term
+/// entries' own are kept. Interrupted, it leaves the original data dir in
+/// place, or (between the two renames) in `.<name>.compact/old`.
+pub fn compact(data_dir: &Path) -> anyhow::Result<CompactReport> {
+    let name = data_dir
+        .file_name()
+        .ok_or_else(|| anyhow!("{} names no directory", data_dir.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match data_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let work = parent.join(format!(".{name}.compact"));
+    if work.exists() {
+        bail!(
+            "{} exists: an earlier compact was interrupted; if {} is missing, move {}/old back to it, then remove {}",
+            work.display(),
+            data_dir.display(),
+            work.display(),
+            work.display()
+        );
+    }
+    if !data_dir.join("db").exists() {
+        bail!("{} holds no mustalah store", data_dir.display());
+    }
+    let bytes_before = dir_bytes(data_dir);
+    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    {
+        let store = Store::open(data_dir)?;
+        let memories = Memories::open(&store)?;
+        let termbases = TermBases::open(&store)?;
+        backup_store(&memories, &termbases, &work.join("backup"))?;
+    }
+    let fresh = work.join("new");
+    let manifest = restore(&fresh, &work.join("backup"))?;
+    let old = work.join("old");
+    std::fs::rename(data_dir, &old)
+        .with_context(|| format!("moving {} aside", data_dir.display()))?;
+    std::fs::rename(&fresh, data_dir)
+        .with_context(|| format!("moving the compacted store to {}", data_dir.display()))?;
+    std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
+    Ok(CompactReport {
+        bytes_before,
+        bytes_after: dir_bytes(data_dir),
+        manifest,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_gives_back_the_space_of_a_deleted_memory_and_keeps_the_rest() {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        let (kept, created) = {
+            let store = Store::open(&data).unwrap();
+            let memories = Memories::open(&store).unwrap();
+            let termbases = TermBases::open(&store).unwrap();
+            memories.create("keep", "en", "ar", None).unwrap();
+            let d = crate::memory::tests::draft("Save the file", "احفظ الملف");
+            let kept = memories.add_units("keep", vec![d]).unwrap().ids[0];
+            memories.create("gone", "en", "ar", None).unwrap();
+            for b in 0..3 {
+                let drafts = (0..10_000)
+                    .map(|i| {
+                        crate::memory::tests::draft(
+                            &format!("Line {b}-{i} of a memory that will be deleted"),
+                            &format!("السطر {b}-{i} من ذاكرة ستحذف"),
+                        )
+                    })
+                    .collect();
+                memories.add_units("gone", drafts).unwrap();
+            }
+            termbases.create("tech", Some("تقنية".into())).unwrap();
+            termbases
+                .create_concept(
+                    "tech",
+                    crate::termbase::tests::draft(Some("gpu"), &["معالج رسومي"], &["GPU"]),
+                )
+                .unwrap();
+            memories.delete("gone").unwrap();
+            store.flush_blocking().unwrap();
+            let created = memories.get_meta("keep").unwrap().meta.created;
+            (memories.get_unit("keep", kept).unwrap(), created)
+        };
+        // sled may hold its lock a moment after the last handle is gone.
+        let report = (0..100)
+            .find_map(|_| match compact(&data) {
+                Err(e) if e.to_string().contains("in use") => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    None
+                }
+                other => Some(other),
+            })
+            .unwrap()
+            .unwrap();
+        assert!(
+            report.bytes_after * 2 < report.bytes_before,
+            "{} -> {} bytes",
+            report.bytes_before,
+            report.bytes_after
+        );
+        assert!(!root.path().join(".data.compact").exists());
+        let store = crate::memory::tests::reopen(&data);
+        let memories = Memories::open(&store).unwrap();
+        let termbases = TermBases::open(&store).unwrap();
+        let names: Vec<String> = memories
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|m| m.meta.name)
+            .collect();
+        assert_eq!(names, vec!["keep"]);
+        let meta = memories.get_meta("keep").unwrap();
+        assert_eq!((meta.units, meta.meta.created), (1, created));
+        let unit = memories.get_unit("keep", 1).unwrap();
+        assert_eq!(
+            (&unit.source, &unit.target, unit.created, unit.modified),
+            (&kept.source, &kept.target, kept.created, kept.modified)
+        );
+        let gpu = termbases.get_concept("tech", "gpu").unwrap();
+        assert_eq!(gpu.terms["en"][0].text, "GPU");
+        assert_eq!(
+            termbases.get_meta("tech").unwrap().description.as_deref(),
+            Some("تقنية")
+        );
+    }
 
     #[test]
     fn hex_is_lowercase_and_padded() {
@@ -531,6 +803,7 @@ mod tests {
                 file: "memories/ui.tmx".into(),
                 bytes,
                 sha256,
+                times: None,
             }],
             termbases: vec![],
         };

@@ -39,6 +39,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Rebuild an EMPTY data dir from a backup directory.
     Restore(RestoreArgs),
+    /// Give back the disk space of deleted data: rewrite the data dir of a
+    /// STOPPED server through an export and a restore (unit ids renumbered).
+    Compact(DataArgs),
     /// XLIFF files of CAT tools (offline on the data dir, or with --url on a running server).
     #[command(subcommand)]
     Xliff(XliffCommand),

@@ -360,7 +360,7 @@ pub fn tm(cmd: TmCommand) -> anyhow::Result<()> {
             let store = open_store(&data.data_dir)?;
             let mems = Memories::open(&store)?;
             let fmt = Format::parse(&format).unwrap_or(Format::Tmx);
-            let source = mems.export_source(&memory)?;
+            let source = mems.export_source(&memory, &std::env::temp_dir())?;
             let total = source.units();
             let bar = progress("units", Some(total));
             bar.set_message("exporting");

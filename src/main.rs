@@ -37,5 +37,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => mustalah::commands::cat::analyze(args),
         Command::Backup(args) => mustalah::commands::backup(args),
         Command::Restore(args) => mustalah::commands::restore(args),
+        Command::Compact(args) => {
+            let report = mustalah::backup::compact(&args.data_dir)?;
+            eprintln!(
+                "compacted {}: {} bytes before, {} after",
+                args.data_dir.display(),
+                report.bytes_before,
+                report.bytes_after
+            );
+            Ok(())
+        }
     }
 }

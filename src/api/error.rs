@@ -158,9 +158,30 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A full disk is the client's to know (507, the cause in the message);
+/// other storage failures are 503 (the server restarts itself, see
+/// `app`); anything else is internal.
 impl From<crate::store::Error> for ApiError {
     fn from(e: crate::store::Error) -> ApiError {
-        ApiError::internal(e)
+        use crate::store::Error as S;
+        match e {
+            S::NoSpace(_) => ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient_storage",
+                format!(
+                    "{e}; the write was not acknowledged: free space in the data dir and retry"
+                ),
+            ),
+            S::Failed(_) => {
+                tracing::error!(error = %e, "write refused");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_failed",
+                    e.to_string(),
+                )
+            }
+            other => ApiError::internal(other),
+        }
     }
 }
 

@@ -74,18 +74,26 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: the store is open and the seed term base is loaded; says
+/// Readiness: the store is open, the seed term base is loaded and no
+/// storage failure (a full disk, an I/O error) has stopped writes; says
 /// what the data dir was seeded with.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health, example = json!({"status": "ready",
             "seed": {"source": "embedded", "at": "2026-12-04T20:30:00+00:00", "termbase": "tech", "entries": 320, "memory": "default"}})),
-        (status = 503, description = "Still starting", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "Still starting (`not_ready`) or writes stopped by a storage failure (`storage_failed`, the cause in `detail`)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if let Some(failure) = state.store.failure() {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "storage_failed",
+            format!("{failure}; reads go on, writes are refused until the server restarts"),
+        ));
+    }
     if state.is_ready() {
         Ok(HttpResponse::Ok().json(Health {
             status: "ready".into(),

@@ -94,8 +94,15 @@ impl From<Error> for ApiError {
             )
             .with_field(field),
             Error::Format(fe) => fe.into(),
+            Error::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+            Error::BeingDeleted(_) => ApiError::conflict("being_deleted", e.to_string()),
+            Error::ShuttingDown => ApiError::new(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                e.to_string(),
+            ),
             Error::Io(e) => ApiError::internal(e),
-            Error::Store(e) => ApiError::internal(e),
+            Error::Store(e) => e.into(),
         }
     }
 }
@@ -503,9 +510,12 @@ fn parse_format(field: &'static str, f: Option<&str>) -> Result<Option<Format>, 
         (status = 200, description = "Imported (or counted, with dry_run)", body = UnitImportReportDto),
         (status = 400, description = "Fatal file error, nothing stored (`malformed_xml`, `dtd_not_allowed`, `invalid_encoding`, `empty_body`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`memory_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`collection_deleted`: deleted while the import ran; nothing imported", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unknown_format`: format absent and not recognizable; `unsupported_media_type`: Content-Type missing or not listed; `content_type_mismatch`: Content-Type contradicts `format`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_imports`: as many imports run as --max-concurrent-imports allows; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`shutting_down` (the import stopped; rolled back at the next start) or `storage_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "`insufficient_storage`: the data dir's disk is full (cause in `detail`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`format_mismatch` (the body is not the declared format, or is a term base), `missing_header`, `missing_language`, or a bad parameter (`invalid_field`)", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,
@@ -581,7 +591,8 @@ pub async fn export(
     let name = tm.into_inner();
     let source = {
         let name = name.clone();
-        blocking(move || mems.export_source(&name).map_err(ApiError::from)).await?
+        let scratch = state.spool_dir.clone();
+        blocking(move || mems.export_source(&name, &scratch).map_err(ApiError::from)).await?
     };
     let (ctype, ext) = match format {
         Format::Tmx => ("application/x-tmx+xml", "tmx"),
@@ -761,5 +772,66 @@ mod tests {
             text.contains("<tmx") && text.contains("افتح الملف"),
             "{text}"
         );
+    }
+
+    #[actix_web::test]
+    async fn a_full_disk_answers_507_fails_readiness_and_keeps_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = state(dir.path());
+        st.set_ready(None);
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(st.clone()))
+                .configure(configure)
+                .configure(crate::api::health::configure),
+        )
+        .await;
+        let req = test::TestRequest::put()
+            .uri("/v1/memories/tm")
+            .set_json(json!({"source_lang": "en", "target_lang": "ar"}))
+            .to_request();
+        assert_eq!(test::call_service(&app, req).await.status(), 201);
+        let add = |source: &str| {
+            test::TestRequest::post()
+                .uri("/v1/memories/tm/units")
+                .set_json(json!({"source": source, "target": "احفظ الملف"}))
+                .to_request()
+        };
+        assert_eq!(
+            test::call_service(&app, add("Save the file"))
+                .await
+                .status(),
+            201
+        );
+        st.store.inject_write_error(0, 28);
+        let r = test::call_service(&app, add("Save the files")).await;
+        assert_eq!(r.status(), 507);
+        let body: Value = test::read_body_json(r).await;
+        assert_eq!(body["code"], "insufficient_storage");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("No space left on device"),
+            "{body}"
+        );
+        let r =
+            test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
+        assert_eq!(r.status(), 503);
+        let body: Value = test::read_body_json(r).await;
+        assert_eq!(body["code"], "storage_failed");
+        assert!(
+            body["detail"].as_str().unwrap().contains("No space left"),
+            "{body}"
+        );
+        let req = test::TestRequest::post()
+            .uri("/v1/memories/tm/search")
+            .set_json(json!({"text": "Save the file"}))
+            .to_request();
+        let hits: Value = test::call_and_read_body_json(&app, req).await;
+        assert_eq!(hits["matches"][0]["source"], "Save the file", "{hits}");
+        let req = test::TestRequest::get().uri("/v1/memories/tm").to_request();
+        let meta: Value = test::call_and_read_body_json(&app, req).await;
+        assert_eq!(meta["units"], 1);
     }
 }

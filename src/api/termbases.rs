@@ -89,7 +89,15 @@ pub fn termbase_error(e: termbase::Error) -> ApiError {
         E::EntryExists { .. } => ApiError::conflict("entry_exists", e.to_string()),
         E::Invalid { ref field, .. } => ApiError::invalid_field(field.clone(), e.to_string()),
         E::Format(f) => f.into(),
-        E::Io { .. } | E::Store(_) => ApiError::internal(e),
+        E::CollectionDeleted(_) => ApiError::conflict("collection_deleted", e.to_string()),
+        E::BeingDeleted(_) => ApiError::conflict("being_deleted", e.to_string()),
+        E::ShuttingDown => ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            e.to_string(),
+        ),
+        E::Store(s) => s.into(),
+        E::Io { .. } => ApiError::internal(e),
     }
 }
 
@@ -506,9 +514,12 @@ pub async fn recognize_terms(
             example = json!({"type": "https://mustalah.dev/problems/malformed_xml", "title": "Bad Request", "status": 400,
                 "detail": "line 12, column 5: expected </langSet>", "code": "malformed_xml", "line": 12, "column": 5})),
         (status = 404, description = "No such term base", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`collection_deleted`: deleted while the import ran; nothing imported", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the import limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unknown_format`: format absent and not recognizable; `unsupported_media_type`: Content-Type missing or not listed; `content_type_mismatch`: Content-Type contradicts `format`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_imports`: as many imports run as --max-concurrent-imports allows; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`shutting_down` (the import stopped; rolled back at the next start) or `storage_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "`insufficient_storage`: the data dir's disk is full (cause in `detail`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "format_mismatch (the body is not the declared format, or is a translation memory), missing header/language columns, bad parameter", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "https://mustalah.dev/problems/format_mismatch", "title": "Unprocessable Entity", "status": 422,

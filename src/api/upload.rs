@@ -88,6 +88,13 @@ pub async fn spool_body(
                 format!("reading the request body failed: {e}"),
             )
         })?;
+        if state.memories.is_stopping() {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is shutting down; send the import again once it is back",
+            ));
+        }
         spooled.len += chunk.len() as u64;
         if spooled.len > limit {
             return Err(ApiError::new(
@@ -106,6 +113,20 @@ pub async fn spool_body(
         ));
     }
     Ok(spooled)
+}
+
+/// Removes every file in the spool directory (at start, when no upload
+/// can be running); returns how many.
+pub fn clear_spool(dir: &std::path::Path) -> std::io::Result<usize> {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Runs blocking domain work (parsing, index updates) off the async workers.

@@ -21,6 +21,9 @@
 //! `x-context-post`, joined by `\n` when both are present; the tu's props
 //! first, then the source tuv's). The draft's language tags are the tuvs'
 //! tags as written in the file. Tuvs of other languages are not kept.
+//! `x-mustalah-times` (written by our exports when a time has sub-second
+//! digits: `created modified` in RFC 3339) → `created` and `modified`
+//! exactly.
 //!
 //! Row errors (unit skipped, reading goes on), each with the line and
 //! column of its `<tu>` and its tuid in the message: `missing_language`,
@@ -1176,7 +1179,36 @@ impl<'a> TmxReader<'a> {
                 (Some(p), Some(n)) => Some(format!("{p}\n{n}")),
             }
         });
+        take_precise_times(&mut draft);
         Ok(draft)
+    }
+}
+
+/// `<prop type>` carrying a unit's `created` and `modified` to the
+/// nanosecond (RFC 3339, space-separated): TMX dates hold whole seconds,
+/// and a backup must give back the times it saved.
+const PRECISE_TIMES_PROP: &str = "x-mustalah-times";
+
+/// Moves the precise times of [`PRECISE_TIMES_PROP`] into the draft (they
+/// win over the attributes' whole seconds); a value that does not parse is
+/// dropped.
+fn take_precise_times(draft: &mut UnitDraft) {
+    let Some(pos) = draft
+        .props
+        .iter()
+        .position(|(k, _)| k == PRECISE_TIMES_PROP)
+    else {
+        return;
+    };
+    let (_, value) = draft.props.remove(pos);
+    let mut times = value.split_whitespace().map(|t| {
+        DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    });
+    if let (Some(Some(created)), Some(Some(modified))) = (times.next(), times.next()) {
+        draft.created = Some(created);
+        draft.modified = Some(modified);
     }
 }
 
@@ -1414,6 +1446,15 @@ impl<W: Write> TmxWriter<W> {
         if let Some(context) = &u.context {
             push_elem(s, "<prop type=\"x-context\">", "</prop>", context);
         }
+        if u.created.timestamp_subsec_nanos() != 0 || u.modified.timestamp_subsec_nanos() != 0 {
+            let digits = chrono::SecondsFormat::AutoSi;
+            let times = format!(
+                "{} {}",
+                u.created.to_rfc3339_opts(digits, true),
+                u.modified.to_rfc3339_opts(digits, true)
+            );
+            push_elem(s, "<prop type=\"x-mustalah-times\">", "</prop>", &times);
+        }
         let own: Vec<(String, String)> = u
             .props
             .iter()
@@ -1423,6 +1464,7 @@ impl<W: Write> TmxWriter<W> {
                 "x-origin" => u.origin.as_ref() != Some(v),
                 "x-context" => u.context.as_ref() != Some(v),
                 "x-tuid" => false,
+                k if k == PRECISE_TIMES_PROP => false,
                 _ => true,
             })
             .cloned()

@@ -44,6 +44,17 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// The memory was deleted while this request (an import) was writing
+    /// to it; nothing of the request is kept.
+    #[error("memory '{0}' was deleted while the import was running; nothing was imported")]
+    CollectionDeleted(String),
+    /// A collection of that name is being deleted (its DELETE waits for a
+    /// running import to stop); create it again once the DELETE answered.
+    #[error("memory '{0}' is being deleted; create it again once the DELETE has answered")]
+    BeingDeleted(String),
+    /// The server is shutting down; the import was stopped and rolled back.
+    #[error("the server is shutting down; the import was stopped and none of it is kept (the rest is rolled back when the server starts again)")]
+    ShuttingDown,
     /// An import file cannot be read any further; nothing was stored.
     #[error("import refused: {0}")]
     Format(FormatError),

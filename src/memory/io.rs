@@ -10,7 +10,24 @@
 //! journal entry is still there (the process died during pass 2), every unit
 //! with id `≥ first_id` is deleted with its index entries, so a half import
 //! is never visible. (Existing units whose `modified` an import refreshed
-//! keep the new time.)
+//! keep the new time.) The journal also records the dictionary's length at
+//! the start: the tokens the import added (only its own new units use
+//! them, as it holds the writer lock) are removed too, so a rolled-back
+//! import leaves no vocabulary behind. The roll-back removes keys in
+//! batches of [`IMPORT_BATCH`] units, journal last, so it is repeatable and
+//! its memory stays small whatever the import's size.
+//!
+//! # Cancellation
+//! An import checks between batches whether its memory was deleted
+//! ([`Error::CollectionDeleted`], nothing to roll back: the tree is being
+//! dropped) or the server is shutting down ([`Error::ShuttingDown`]: it
+//! answers at once and leaves its journal to the roll-back at the next
+//! start, so shutting down takes at most one batch).
+//!
+//! # What readers see during an import
+//! Searches, unit reads and counts see each batch of [`IMPORT_BATCH`] units
+//! as it is written (read-committed per batch); the import's result is
+//! all-or-nothing across a crash, a cancellation or a storage failure.
 
 use crate::store::{key_u64, Batch, Tree};
 use serde::{Deserialize, Serialize};
@@ -19,6 +36,42 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Journal {
     pub(crate) first_id: u64,
+    /// Length of the dictionary when the import started (absent in
+    /// journals written before it was recorded: their tokens are kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) first_dict: Option<u32>,
+}
+
+/// Removes, in batches of [`IMPORT_BATCH`], every key of `prefix` from
+/// `from` on and, for each, the keys `also` derives from it.
+fn remove_from(
+    tree: &Tree,
+    prefix: &[u8],
+    from: Vec<u8>,
+    also: &dyn Fn(&[u8]) -> Vec<Vec<u8>>,
+) -> crate::store::Result<u64> {
+    let mut removed = 0u64;
+    let mut from = from;
+    loop {
+        let keys: Vec<Vec<u8>> = tree
+            .scan_prefix_from(prefix, &from)
+            .take(IMPORT_BATCH)
+            .map(|r| r.map(|(k, _)| k))
+            .collect::<crate::store::Result<_>>()?;
+        let Some(last) = keys.last() else {
+            return Ok(removed);
+        };
+        from = [last.as_slice(), &[0]].concat();
+        let mut batch = Batch::new();
+        for k in &keys {
+            batch.remove(k);
+            for extra in also(k) {
+                batch.remove(&extra);
+            }
+        }
+        removed += keys.len() as u64;
+        tree.apply(batch)?;
+    }
 }
 
 /// Deletes the units of imports that never finished.
@@ -31,7 +84,6 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
             tree.remove(&k)?;
             continue;
         };
-        let mut batch = Batch::new();
         // Snapshots are only written with no journal open, so none should
         // hold these units; if one does, it is dropped (the next open reads
         // every unit) rather than trusted.
@@ -40,18 +92,27 @@ pub(crate) fn roll_back_journals(tree: &Tree) -> crate::store::Result<()> {
             .and_then(|h| super::index::decode_snap_header(&h))
             .map_or(0, |h| h.0);
         if j.first_id < snap_bound {
-            batch.remove(super::index::SNAP_KEY);
+            tree.remove(super::index::SNAP_KEY)?;
         }
-        for r in tree.scan_prefix_from(b"u/", &key_u64(b"u/", j.first_id)) {
-            let (uk, _) = r?;
-            if let Some(id) = crate::store::u64_suffix(&uk) {
-                batch.remove(&uk);
-                batch.remove(&key_u64(b"t/", id));
-            }
-        }
-        batch.remove(&k);
         tracing::warn!(first_id = j.first_id, "rolling back an unfinished import");
-        tree.apply(batch)?;
+        let units = remove_from(tree, b"u/", key_u64(b"u/", j.first_id), &|uk| {
+            crate::store::u64_suffix(uk)
+                .map(|id| vec![key_u64(b"t/", id)])
+                .unwrap_or_default()
+        })?;
+        // Blobs whose unit key was already gone (a roll-back cut short).
+        remove_from(tree, b"t/", key_u64(b"t/", j.first_id), &|_| Vec::new())?;
+        let tokens = match j.first_dict {
+            Some(n) => remove_from(
+                tree,
+                b"d/",
+                [b"d/".as_slice(), &n.to_be_bytes()].concat(),
+                &|_| Vec::new(),
+            )?,
+            None => 0,
+        };
+        tree.remove(&k)?;
+        tracing::warn!(first_id = j.first_id, units, tokens, "import rolled back");
     }
     Ok(())
 }
@@ -64,7 +125,6 @@ use crate::formats::unit_delimited::{write_units_delimited, UnitDelimitedReader}
 use crate::formats::{tmx::TmxReader, tmx::TmxWriter, Format, FormatError};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Units per write batch of an import.
 pub const IMPORT_BATCH: usize = 10_000;
@@ -291,6 +351,11 @@ impl Memories {
         let mut seen: std::collections::HashSet<u64> = Default::default();
         let (mut read, mut valid) = (0u64, 0u64);
         for item in open_drafts(path, format, &meta.source_lang, &meta.target_lang)? {
+            if read % IMPORT_BATCH as u64 == 0 {
+                if let Some(e) = self.cancelled(&m, name) {
+                    return Err(e);
+                }
+            }
             read += 1;
             if read % 4096 == 0 {
                 progress(ImportStep::Checked(read));
@@ -322,17 +387,26 @@ impl Memories {
         // Pass 2: write under the journal. The header's props and notes
         // become the memory's (merged), stored with the import's batches.
         let _w = m.writer.lock().map_err(|_| poisoned())?;
+        m.tree.check_writable()?;
         if let Some(h) = header {
             let mut meta = m.meta.write().map_err(|_| poisoned())?;
             super::model::merge_props(&mut meta.header_props, h.props);
             super::model::merge_notes(&mut meta.header_notes, h.notes);
         }
         let first_id = m.meta.read().map_err(|_| poisoned())?.next_id;
+        let first_dict = u32::try_from(m.index.read().map_err(|_| poisoned())?.dict.len()).ok();
         let jid = self.store().generate_id()?;
         let jkey = crate::store::key_u64(b"import/", jid);
-        m.tree.insert_json(&jkey, &Journal { first_id })?;
+        m.tree.insert_json(
+            &jkey,
+            &Journal {
+                first_id,
+                first_dict,
+            },
+        )?;
+        let cancelled = || self.cancelled(&m, name);
         let mut written = |done| progress(ImportStep::Written { done, total: valid });
-        let result = write_pass(&m, path, format, &meta, &jkey, &mut written);
+        let result = write_pass(&m, path, format, &meta, &jkey, &cancelled, &mut written);
         match result {
             Ok(r) => {
                 report.units_added = r.added;
@@ -340,40 +414,168 @@ impl Memories {
                 report.units_unchanged = r.unchanged;
                 Ok(report)
             }
+            // The tree is about to be dropped: nothing to undo.
+            Err(e @ Error::CollectionDeleted(_)) => Err(e),
+            // The process is about to exit: answer now and leave the
+            // journal to the roll-back at the next start.
+            Err(e @ Error::ShuttingDown) => Err(e),
             Err(e) => {
-                roll_back_journals(&m.tree)?;
-                let fresh = super::load_index(&m.tree)?;
-                *m.index.write().map_err(|_| poisoned())? = fresh;
+                // Undone and reloaded without the index lock (searches go on
+                // meanwhile); the swap takes it for a moment.
+                let rolled_back = roll_back_journals(&m.tree);
+                if let Err(re) = &rolled_back {
+                    // The store cannot write (the usual cause of both
+                    // failures): the journal stays for the next start;
+                    // until then the import's units are hidden.
+                    tracing::error!(error = %re, "rolling back a failed import failed");
+                }
+                let hide = |idx: &mut super::index::Index| {
+                    if rolled_back.is_err() {
+                        let ords: Vec<u32> = idx
+                            .by_id
+                            .iter()
+                            .filter(|(id, _)| **id >= first_id)
+                            .map(|(_, ord)| *ord)
+                            .collect();
+                        for ord in ords {
+                            idx.kill(ord);
+                        }
+                    }
+                };
+                match super::load_index(&m.tree) {
+                    Ok(mut fresh) => {
+                        hide(&mut fresh);
+                        *m.index.write().map_err(|_| poisoned())? = fresh;
+                    }
+                    Err(le) => {
+                        tracing::error!(error = %le, "reloading the index after a failed import failed; keeping the one in memory");
+                        let mut idx = m.index.write().map_err(|_| poisoned())?;
+                        hide(&mut idx);
+                    }
+                }
                 Err(e)
             }
         }
     }
 
-    /// Streams every unit of a memory as TMX 1.4b (or TSV) into `out`.
-    pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
-        self.export_source(name)?.write(format, out)
+    /// Why a running import of `m` must stop now, if it must.
+    fn cancelled(&self, m: &Memory, name: &str) -> Option<Error> {
+        if m.deleted.load(std::sync::atomic::Ordering::SeqCst) {
+            Some(Error::CollectionDeleted(name.to_string()))
+        } else if self.is_stopping() {
+            Some(Error::ShuttingDown)
+        } else {
+            None
+        }
     }
 
-    /// The memory to export, resolved now: an HTTP export takes it before
-    /// answering, so a missing memory is a clean 404 rather than an empty
-    /// 200.
-    pub fn export_source(&self, name: &str) -> Result<MemoryExport> {
+    /// Streams every unit of a memory as TMX 1.4b (or TSV) into `out`.
+    pub fn export(&self, name: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+        self.export_source(name, &std::env::temp_dir())?
+            .write(format, out)
+    }
+
+    /// The memory as it is now, for [`MemoryExport::write`]: a
+    /// point-in-time snapshot while writes go on. Its stored units are
+    /// copied, under the memory's writer lock, into an unnamed file in
+    /// `scratch` (writers of this memory wait for that copy, a sequential
+    /// scan; a running import is waited for, so an export never holds half
+    /// of one). An HTTP export takes it before answering, so a missing
+    /// memory is a clean 404 rather than an empty 200.
+    pub fn export_source(&self, name: &str, scratch: &Path) -> Result<MemoryExport> {
         let memory = self.memory(name)?;
-        let meta = memory.meta.read().map_err(|_| poisoned())?.clone();
-        Ok(MemoryExport { memory, meta })
+        let (units, count, meta) = {
+            let _w = memory.lock_writer()?;
+            let meta = memory.meta.read().map_err(|_| poisoned())?.clone();
+            let count = memory.index.read().map_or(0, |idx| idx.alive);
+            (copy_units(&memory.tree, scratch)?, count, meta)
+        };
+        Ok(MemoryExport { units, count, meta })
+    }
+}
+
+/// Copies every `u/` pair of `tree` into a file in `dir` that is unlinked
+/// at once (nothing is left behind, whatever happens to the process).
+fn copy_units(tree: &Tree, dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(format!(
+        "export-{}-{}.part",
+        std::process::id(),
+        EXPORT_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    for r in tree.scan_prefix(b"u/") {
+        let (k, v) = r?;
+        for part in [&k, &v] {
+            w.write_all(&(part.len() as u64).to_le_bytes())?;
+            w.write_all(part)?;
+        }
+    }
+    let mut file = w.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start(0))?;
+    Ok(file)
+}
+
+static EXPORT_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Reads back the pairs [`copy_units`] wrote.
+struct CopiedUnits<R> {
+    r: R,
+}
+
+impl<R: std::io::Read> CopiedUnits<R> {
+    fn part(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut len = [0u8; 8];
+        match self.r.read_exact(&mut len) {
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            other => other?,
+        }
+        let mut buf = vec![0u8; usize::try_from(u64::from_le_bytes(len)).unwrap_or(0)];
+        self.r.read_exact(&mut buf)?;
+        Ok(Some(buf))
+    }
+}
+
+impl<R: std::io::Read> Iterator for CopiedUnits<R> {
+    type Item = crate::store::Result<crate::store::Entry>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let pair = (|| -> std::io::Result<Option<crate::store::Entry>> {
+            let Some(k) = self.part()? else {
+                return Ok(None);
+            };
+            let v = self.part()?.ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "export copy cut short")
+            })?;
+            Ok(Some((k, v)))
+        })();
+        match pair {
+            Ok(p) => p.map(Ok),
+            Err(e) => Some(Err(crate::store::Error::Engine(format!(
+                "reading the export copy: {e}"
+            )))),
+        }
     }
 }
 
 /// A memory about to be exported (see [`Memories::export_source`]).
 pub struct MemoryExport {
-    memory: Arc<Memory>,
+    /// The copy of its units (see [`copy_units`]).
+    units: std::fs::File,
+    /// How many units the copy holds.
+    count: u64,
     meta: super::model::MemoryMeta,
 }
 
 impl MemoryExport {
     /// Number of units to be written.
     pub fn units(&self) -> u64 {
-        self.memory.index.read().map_or(0, |idx| idx.alive)
+        self.count
     }
 
     /// Writes every unit as TMX 1.4b or TSV. A storage error part-way (the
@@ -390,7 +592,7 @@ impl MemoryExport {
         out: &mut dyn Write,
         progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
-        let m = &self.memory;
+        let m = self.copied()?;
         let mut done = 0u64;
         let mut tick = |done: &mut u64| {
             *done += 1;
@@ -400,7 +602,7 @@ impl MemoryExport {
         };
         match format {
             Format::Tmx => {
-                let repeated = repeated_tuids(m)?;
+                let repeated = repeated_tuids(self.copied()?)?;
                 let mut w = TmxWriter::with_header(
                     out,
                     &self.meta.source_lang,
@@ -408,7 +610,7 @@ impl MemoryExport {
                     &self.meta.header_props,
                     &self.meta.header_notes,
                 )?;
-                for r in m.tree.scan_prefix(b"u/") {
+                for r in m {
                     let (k, v) = r?;
                     let u: TranslationUnit = crate::store::decode_json(&k, &v)?;
                     let unique = u.tuid.as_ref().is_none_or(|t| !repeated.contains(t));
@@ -423,7 +625,7 @@ impl MemoryExport {
                 // The writer takes plain units: stop at the first storage
                 // error and report it after the writer returns.
                 let mut failure = None;
-                let units = m.tree.scan_prefix(b"u/").map_while(|r| {
+                let units = m.map_while(|r| {
                     let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
                     match decoded {
                         Ok(u) => {
@@ -451,7 +653,9 @@ impl MemoryExport {
 /// The tuids an export cannot write as they are because more than one
 /// unit would carry them: original tuids shared by several units or equal
 /// to the id of a unit without one (which is exported as its tuid).
-fn repeated_tuids(m: &Memory) -> Result<std::collections::HashSet<String>> {
+fn repeated_tuids(
+    units: impl Iterator<Item = crate::store::Result<crate::store::Entry>>,
+) -> Result<std::collections::HashSet<String>> {
     #[derive(Deserialize)]
     struct Ids {
         id: u64,
@@ -459,7 +663,7 @@ fn repeated_tuids(m: &Memory) -> Result<std::collections::HashSet<String>> {
         tuid: Option<String>,
     }
     let mut seen: std::collections::HashMap<String, bool> = Default::default();
-    for r in m.tree.scan_prefix(b"u/") {
+    for r in units {
         let (k, v) = r?;
         let u: Ids = crate::store::decode_json(&k, &v)?;
         let exported = u.tuid.unwrap_or_else(|| u.id.to_string());
@@ -473,6 +677,18 @@ fn repeated_tuids(m: &Memory) -> Result<std::collections::HashSet<String>> {
         .collect())
 }
 
+impl MemoryExport {
+    /// The copied units, from the start.
+    fn copied(&self) -> Result<CopiedUnits<std::io::BufReader<std::fs::File>>> {
+        use std::io::Seek;
+        let mut f = self.units.try_clone()?;
+        f.seek(std::io::SeekFrom::Start(0))?;
+        Ok(CopiedUnits {
+            r: std::io::BufReader::with_capacity(1 << 20, f),
+        })
+    }
+}
+
 /// A batch from the reader thread: drafts, their tokens, whether last.
 type Parsed = (Vec<UnitDraft>, Vec<super::Prepared>, bool);
 
@@ -482,6 +698,7 @@ fn write_pass(
     format: Format,
     meta: &super::model::MemoryMeta,
     jkey: &[u8],
+    cancelled: &dyn Fn() -> Option<Error>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<super::model::AddReport> {
     // The file is parsed and tokenized on a thread of its own, a batch
@@ -529,6 +746,9 @@ fn write_pass(
         // joins it.
         for msg in rx.iter() {
             let (chunk, prepared, ended) = msg?;
+            if let Some(e) = cancelled() {
+                return Err(e);
+            }
             let n = chunk.len() as u64;
             let kind = if ended {
                 BatchKind::ImportEnd(jkey)
@@ -850,7 +1070,10 @@ mod tests {
             mem.tree
                 .insert_json(
                     &crate::store::key_u64(b"import/", 99),
-                    &Journal { first_id },
+                    &Journal {
+                        first_id,
+                        first_dict: None,
+                    },
                 )
                 .unwrap();
             let _w = mem.writer.lock().unwrap();

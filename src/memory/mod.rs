@@ -35,6 +35,7 @@ use chrono::{DateTime, Utc};
 use index::{encode_blob, Index};
 use model::{AddReport, MemoryInfo, MemoryMeta, TranslationUnit, UnitDraft};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use unicode_normalization::UnicodeNormalization;
 
@@ -49,12 +50,59 @@ pub(crate) struct Memory {
     /// Serializes writers (an import holds it for its whole write pass, so
     /// the ids it allocates form one contiguous range; see [`io`]).
     pub(crate) writer: Mutex<()>,
+    /// Set by [`Memories::delete`] before it waits for the writer: a
+    /// running import stops at its next batch, queued writers give up.
+    pub(crate) deleted: AtomicBool,
+}
+
+impl Memory {
+    fn new(tree: Tree, meta: MemoryMeta, index: Index) -> Memory {
+        Memory {
+            tree,
+            meta: RwLock::new(meta),
+            index: RwLock::new(index),
+            writer: Mutex::new(()),
+            deleted: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes the writer lock of a memory that still exists.
+    pub(crate) fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
+        let w = self.writer.lock().map_err(|_| poisoned())?;
+        if self.deleted.load(Ordering::SeqCst) {
+            return Err(Error::MemoryNotFound(self.meta_name()));
+        }
+        Ok(w)
+    }
+
+    fn meta_name(&self) -> String {
+        self.meta.read().map(|m| m.name.clone()).unwrap_or_default()
+    }
+
+    /// Puts the in-memory index back to what the tree holds after a write
+    /// failed part-way. Should the tree be unreadable too, the current index
+    /// is kept (never replaced by an empty one): searches keep answering.
+    fn reload_index(&self, idx: &mut Index) {
+        match load_index(&self.tree) {
+            Ok(fresh) => *idx = fresh,
+            Err(e) => tracing::error!(
+                error = %e,
+                memory = %self.meta_name(),
+                "reloading the index after a failed write failed; keeping the one in memory"
+            ),
+        }
+    }
 }
 
 /// All translation memories of the store.
 pub struct Memories {
     store: Store,
     mems: RwLock<HashMap<String, Arc<Memory>>>,
+    /// Set when the server shuts down: running imports stop and roll back.
+    stopping: AtomicBool,
+    /// Names whose DELETE is waiting for a writer: their tree still exists
+    /// until it is dropped, so the name cannot be created meanwhile.
+    deleting: Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Memories {
@@ -139,21 +187,26 @@ impl Memories {
             };
             io::roll_back_journals(&tree)?;
             let index = load_index(&tree)?;
-            mems.insert(
-                name.to_string(),
-                Arc::new(Memory {
-                    tree,
-                    meta: RwLock::new(meta),
-                    index: RwLock::new(index),
-                    writer: Mutex::new(()),
-                }),
-            );
+            mems.insert(name.to_string(), Arc::new(Memory::new(tree, meta, index)));
         }
         store.flush_blocking()?;
         Ok(Memories {
             store: store.clone(),
             mems: RwLock::new(mems),
+            stopping: AtomicBool::new(false),
+            deleting: Mutex::default(),
         })
+    }
+
+    /// Stops running imports at their next batch (they answer
+    /// [`Error::ShuttingDown`] and roll back); called on SIGTERM.
+    pub fn begin_shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Memories::begin_shutdown`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 
     pub(crate) fn memory(&self, name: &str) -> Result<Arc<Memory>> {
@@ -177,6 +230,9 @@ impl Memories {
         valid_lang("source_lang", source_lang)?;
         valid_lang("target_lang", target_lang)?;
         let mut mems = self.mems.write().map_err(|_| poisoned())?;
+        if self.deleting.lock().map_err(|_| poisoned())?.contains(name) {
+            return Err(Error::BeingDeleted(name.to_string()));
+        }
         if let Some(m) = mems.get(name) {
             let mut meta = m.meta.write().map_err(|_| poisoned())?;
             if !meta.source_lang.eq_ignore_ascii_case(source_lang)
@@ -220,12 +276,7 @@ impl Memories {
         tree.insert_json(b"meta", &meta)?;
         mems.insert(
             name.to_string(),
-            Arc::new(Memory {
-                tree,
-                meta: RwLock::new(meta.clone()),
-                index: RwLock::new(Index::default()),
-                writer: Mutex::new(()),
-            }),
+            Arc::new(Memory::new(tree, meta.clone(), Index::default())),
         );
         Ok((MemoryInfo { meta, units: 0 }, true))
     }
@@ -251,22 +302,35 @@ impl Memories {
         names.iter().map(|n| self.get_meta(n)).collect()
     }
 
-    /// Deletes a memory and all its units.
+    /// Deletes a memory and all its units. A running import is cancelled
+    /// (it answers [`Error::CollectionDeleted`]); only this call waits for
+    /// it to stop, with no other lock held, so other requests go on.
     pub fn delete(&self, name: &str) -> Result<()> {
-        let mut mems = self.mems.write().map_err(|_| poisoned())?;
-        let m = mems
-            .remove(name)
-            .ok_or_else(|| Error::MemoryNotFound(name.to_string()))?;
-        // Wait for a running writer (import) before dropping its tree.
-        let _w = m.writer.lock().map_err(|_| poisoned())?;
-        self.store.drop_tree(&tree_name(name))?;
-        Ok(())
+        let m = {
+            let mut mems = self.mems.write().map_err(|_| poisoned())?;
+            let m = mems
+                .remove(name)
+                .ok_or_else(|| Error::MemoryNotFound(name.to_string()))?;
+            let mut deleting = self.deleting.lock().map_err(|_| poisoned())?;
+            deleting.insert(name.to_string());
+            m
+        };
+        m.deleted.store(true, Ordering::SeqCst);
+        let dropped = (|| -> Result<()> {
+            let _w = m.writer.lock().map_err(|_| poisoned())?;
+            self.store.drop_tree(&tree_name(name))?;
+            Ok(())
+        })();
+        if let Ok(mut deleting) = self.deleting.lock() {
+            deleting.remove(name);
+        }
+        dropped
     }
 
     /// Adds units in one atomic batch (identical ones refresh `modified`).
     pub fn add_units(&self, name: &str, drafts: Vec<UnitDraft>) -> Result<AddReport> {
         let m = self.memory(name)?;
-        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let _w = m.lock_writer()?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
         let drafts = drafts
             .into_iter()
@@ -289,7 +353,8 @@ impl Memories {
     /// Replaces a unit's content (keeps its id and `created`).
     pub fn put_unit(&self, name: &str, id: u64, draft: UnitDraft) -> Result<TranslationUnit> {
         let m = self.memory(name)?;
-        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let _w = m.lock_writer()?;
+        m.tree.check_writable()?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
         let draft = prepare_draft(&meta, draft)?;
         let old: TranslationUnit =
@@ -314,7 +379,8 @@ impl Memories {
     /// Deletes a unit.
     pub fn delete_unit(&self, name: &str, id: u64) -> Result<()> {
         let m = self.memory(name)?;
-        let _w = m.writer.lock().map_err(|_| poisoned())?;
+        let _w = m.lock_writer()?;
+        m.tree.check_writable()?;
         let mut idx = m.index.write().map_err(|_| poisoned())?;
         let Some(ord) = idx.by_id.get(&id).copied() else {
             return Err(Error::UnitNotFound {
@@ -331,6 +397,24 @@ impl Memories {
         idx.kill(ord);
         idx.log_change(id, &mut batch);
         commit(&m, &mut idx, batch, meta, Snapshot::IfDue)
+    }
+
+    /// Sets a memory's creation and last-change times (a restore puts
+    /// back those of the backup).
+    pub fn restore_times(
+        &self,
+        name: &str,
+        created: DateTime<Utc>,
+        modified: DateTime<Utc>,
+    ) -> Result<()> {
+        let m = self.memory(name)?;
+        let _w = m.lock_writer()?;
+        let mut meta = m.meta.read().map_err(|_| poisoned())?.clone();
+        meta.created = created;
+        meta.modified = modified;
+        m.tree.insert_json(b"meta", &meta)?;
+        *m.meta.write().map_err(|_| poisoned())? = meta;
+        Ok(())
     }
 
     /// The store (flushing).
@@ -550,7 +634,7 @@ fn commit(
             Ok(())
         }
         Err(e) => {
-            *idx = load_index(&m.tree).unwrap_or_default();
+            m.reload_index(idx);
             Err(e.into())
         }
     }
@@ -595,6 +679,7 @@ pub(crate) fn write_units(
     kind: BatchKind<'_>,
 ) -> Result<AddReport> {
     use rayon::prelude::*;
+    m.tree.check_writable()?;
     let mut prepared: Vec<Option<Prepared>> = match prepared {
         Some(p) if p.len() == drafts.len() => p.into_iter().map(Some).collect(),
         _ => prepare(&drafts).into_iter().map(Some).collect(),
@@ -668,7 +753,7 @@ pub(crate) fn write_units(
     let report = match staged {
         Ok(r) => r,
         Err(e) => {
-            *idx = load_index(&m.tree).unwrap_or_default();
+            m.reload_index(&mut idx);
             return Err(e);
         }
     };
@@ -1046,6 +1131,123 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(m.get_meta("tm").unwrap().units, 1);
+    }
+
+    fn search_text(m: &Memories, text: &str) -> Vec<u64> {
+        let q = model::SearchQuery {
+            text: text.into(),
+            source_lang: None,
+            target_lang: None,
+            min_score: 90,
+            limit: 5,
+            context: None,
+        };
+        m.search("tm", &q).unwrap().iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn a_full_disk_keeps_the_last_good_state_searchable_and_refuses_writes() {
+        let (store, m) = mems();
+        m.create("tm", "en", "ar", None).unwrap();
+        let r = m
+            .add_units(
+                "tm",
+                vec![
+                    draft("Save the file", "احفظ الملف"),
+                    draft("Open the file", "افتح الملف"),
+                ],
+            )
+            .unwrap();
+        store.inject_write_error(0, 28);
+        let no_space = |e: Error| matches!(e, Error::Store(crate::store::Error::NoSpace(_)));
+        let e = m
+            .add_units("tm", vec![draft("Close the window", "أغلق النافذة")])
+            .unwrap_err();
+        assert!(no_space(e));
+        assert!(matches!(
+            store.failure(),
+            Some(crate::store::Error::NoSpace(ref cause)) if cause.contains("No space left")
+        ));
+        // Every later write is refused with the same cause; nothing is lost.
+        let e = m
+            .add_units("tm", vec![draft("Print the page", "اطبع الصفحة")])
+            .unwrap_err();
+        assert!(no_space(e));
+        assert!(no_space(
+            m.put_unit("tm", r.ids[0], draft("Save all", "احفظ الكل"))
+                .unwrap_err()
+        ));
+        assert!(no_space(m.delete_unit("tm", r.ids[1]).unwrap_err()));
+        assert_eq!(m.get_meta("tm").unwrap().units, 2);
+        assert_eq!(search_text(&m, "Save the file"), vec![r.ids[0]]);
+        assert_eq!(search_text(&m, "Open the file"), vec![r.ids[1]]);
+        assert!(search_text(&m, "Close the window").is_empty());
+        assert_eq!(m.get_unit("tm", r.ids[0]).unwrap().target, "احفظ الملف");
+    }
+
+    #[test]
+    fn delete_during_an_import_cancels_it_without_blocking_other_memories() {
+        let (_s, m) = mems();
+        let m = Arc::new(m);
+        m.create("tm", "en", "ar", None).unwrap();
+        m.create("other", "en", "ar", None).unwrap();
+        m.add_units("other", vec![draft("Save the file", "احفظ الملف")])
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.tsv");
+        let mut tsv = String::from("en\tar\n");
+        for i in 0..(3 * io::IMPORT_BATCH) {
+            tsv.push_str(&format!("Line {i} of the file\tالسطر {i} من الملف\n"));
+        }
+        std::fs::write(&path, tsv).unwrap();
+        // The import reports its first batch, then waits until the DELETE
+        // below has been issued (and returned from the map), so the DELETE
+        // always lands while the import holds the writer lock.
+        let (at_batch_tx, at_batch_rx) = std::sync::mpsc::channel::<()>();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let importer = {
+            let m = m.clone();
+            std::thread::spawn(move || {
+                let mut first = true;
+                m.import_file("tm", &path, None, false, &mut |_| {
+                    if first {
+                        first = false;
+                        at_batch_tx.send(()).unwrap();
+                        go_rx.recv().unwrap();
+                    }
+                })
+            })
+        };
+        at_batch_rx.recv().unwrap();
+        let deleter = {
+            let m = m.clone();
+            std::thread::spawn(move || m.delete("tm"))
+        };
+        // The memory leaves the map at once; other memories answer while
+        // the import still holds its writer lock.
+        while m.get_meta("tm").is_ok() {
+            std::thread::yield_now();
+        }
+        assert_eq!(m.list().unwrap().len(), 1);
+        // Its tree is not dropped yet: the name cannot be taken again.
+        assert!(matches!(
+            m.create("tm", "en", "ar", None),
+            Err(Error::BeingDeleted(_))
+        ));
+        assert_eq!(m.get_meta("other").unwrap().units, 1);
+        m.add_units("other", vec![draft("Open the file", "افتح الملف")])
+            .unwrap();
+        go_tx.send(()).unwrap();
+        let r = importer.join().unwrap();
+        assert!(
+            matches!(r, Err(Error::CollectionDeleted(ref n)) if n == "tm"),
+            "{r:?}"
+        );
+        deleter.join().unwrap().unwrap();
+        assert!(matches!(m.get_meta("tm"), Err(Error::MemoryNotFound(_))));
+        // A new memory of the same name starts empty.
+        m.create("tm", "en", "ar", None).unwrap();
+        assert_eq!(m.get_meta("tm").unwrap().units, 0);
     }
 
     #[test]

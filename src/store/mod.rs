@@ -12,6 +12,15 @@
 //! changes data calls [`Store::flush`] after its last write and before it
 //! answers; a request that carries many writes groups them and flushes once.
 //!
+//! # Storage failures
+//! sled stops writing for good after an I/O error (a full disk, a failing
+//! device): every later write returns the same error until the database is
+//! opened again. The store remembers the first such failure
+//! ([`Store::failure`]): later writes are refused at once with it
+//! ([`Error::NoSpace`] or [`Error::Failed`]) without touching sled, reads
+//! go on from what is stored, `/readyz` reports it, and the server restarts
+//! itself once the disk takes writes again (see `app`).
+//!
 //! # Schema version
 //! The key `schema_version` in the default tree holds [`SCHEMA_VERSION`]; a
 //! data dir written by another version is refused with a clear error, except
@@ -29,6 +38,7 @@ pub use error::{Error, Result};
 
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// The on-disk layout version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -42,6 +52,77 @@ const LOCK_RETRIES: u32 = 40;
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
+    health: Arc<Health>,
+}
+
+/// The first storage failure seen, shared by the store and its trees.
+#[derive(Default)]
+struct Health {
+    failure: Mutex<Option<Error>>,
+    /// Fault injection: writes still allowed, then the OS error number the
+    /// next one fails with.
+    injected: Mutex<Option<(u32, i32)>>,
+}
+
+impl Health {
+    /// Refuses a write when the store has failed; fails it when a fault is
+    /// injected.
+    fn before_write(&self) -> Result<()> {
+        if let Some(f) = lock(&self.failure).as_ref() {
+            return Err(copy_failure(f));
+        }
+        let fail = {
+            let mut injected = lock(&self.injected);
+            match injected.as_mut() {
+                Some((0, errno)) => {
+                    let errno = *errno;
+                    *injected = None;
+                    Some(errno)
+                }
+                Some((left, _)) => {
+                    *left -= 1;
+                    None
+                }
+                None => None,
+            }
+        };
+        match fail {
+            Some(errno) => {
+                Err(self.record(sled::Error::Io(std::io::Error::from_raw_os_error(errno))))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Converts a sled error, remembering it when it is an I/O failure.
+    fn record(&self, e: sled::Error) -> Error {
+        let e = Error::from(e);
+        if e.is_storage_failure() {
+            let mut f = lock(&self.failure);
+            if f.is_none() {
+                tracing::error!(error = %e, "storage failure: writes are refused until restart");
+                *f = Some(copy_failure(&e));
+            }
+        }
+        e
+    }
+
+    /// Runs a write, refusing it after a failure and recording a new one.
+    fn write<T>(&self, op: impl FnOnce() -> sled::Result<T>) -> Result<T> {
+        self.before_write()?;
+        op().map_err(|e| self.record(e))
+    }
+}
+
+fn copy_failure(e: &Error) -> Error {
+    match e {
+        Error::NoSpace(m) => Error::NoSpace(m.clone()),
+        other => Error::Failed(other.to_string()),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl std::fmt::Debug for Store {
@@ -86,7 +167,10 @@ impl Store {
                 }
             }
         };
-        let store = Store { db };
+        let store = Store {
+            db,
+            health: Arc::default(),
+        };
         store.check_schema(dir).map_err(|e| match e {
             Error::Engine(msg) if !msg.contains(&*dir.to_string_lossy()) => {
                 Error::Engine(format!("data dir {}: {msg}", dir.display()))
@@ -99,7 +183,10 @@ impl Store {
     /// Opens a throw-away store in a temporary location (tests, dry runs).
     pub fn temporary() -> Result<Store> {
         let db = sled::Config::new().temporary(true).open()?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            health: Arc::default(),
+        };
         store.check_schema(Path::new("<temporary>"))?;
         Ok(store)
     }
@@ -136,12 +223,28 @@ impl Store {
     pub fn tree(&self, name: &str) -> Result<Tree> {
         Ok(Tree {
             inner: self.db.open_tree(name.as_bytes())?,
+            health: self.health.clone(),
         })
     }
 
     /// Deletes the tree called `name` and everything in it.
     pub fn drop_tree(&self, name: &str) -> Result<bool> {
-        Ok(self.db.drop_tree(name.as_bytes())?)
+        self.health.write(|| self.db.drop_tree(name.as_bytes()))
+    }
+
+    /// The storage failure that stopped writes, if any (see the module
+    /// doc): [`Error::NoSpace`] or [`Error::Failed`] with its cause.
+    pub fn failure(&self) -> Option<Error> {
+        lock(&self.health.failure).as_ref().map(copy_failure)
+    }
+
+    /// Lets `after` more writes through, then fails the next one with the
+    /// OS error `errno` (28 is ENOSPC) as a real device error would: the
+    /// store is failed from then on. For tests of the failure path;
+    /// nothing in the server calls it.
+    #[doc(hidden)]
+    pub fn inject_write_error(&self, after: u32, errno: i32) {
+        *lock(&self.health.injected) = Some((after, errno));
     }
 
     /// Names of all trees (the default tree excluded).
@@ -156,7 +259,7 @@ impl Store {
 
     /// A process-wide unique, increasing id (survives restarts).
     pub fn generate_id(&self) -> Result<u64> {
-        Ok(self.db.generate_id()?)
+        self.health.write(|| self.db.generate_id())
     }
 
     /// Makes every write so far durable. Call before acknowledging a write.
@@ -165,19 +268,16 @@ impl Store {
     /// concurrent writers sled's own `flush_async` was seen to stall
     /// requests for good (the load script in `tests/load/` found it).
     pub async fn flush(&self) -> Result<()> {
-        let db = self.db.clone();
-        match tokio::task::spawn_blocking(move || db.flush()).await {
-            Ok(r) => {
-                r?;
-                Ok(())
-            }
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || store.flush_blocking()).await {
+            Ok(r) => r,
             Err(e) => Err(Error::Engine(format!("flush task failed: {e}"))),
         }
     }
 
     /// Blocking variant of [`Store::flush`] for non-async callers.
     pub fn flush_blocking(&self) -> Result<()> {
-        self.db.flush()?;
+        self.health.write(|| self.db.flush())?;
         Ok(())
     }
 
@@ -199,6 +299,7 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 #[derive(Clone)]
 pub struct Tree {
     inner: sled::Tree,
+    health: Arc<Health>,
 }
 
 /// A key-value pair read from a tree.
@@ -212,12 +313,24 @@ impl Tree {
 
     /// Stores a raw value.
     pub fn insert(&self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.inner.insert(key, value)?.map(|v| v.to_vec()))
+        let old = self.health.write(|| self.inner.insert(key, value))?;
+        Ok(old.map(|v| v.to_vec()))
     }
 
     /// Removes a key, returning the old value.
     pub fn remove(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.inner.remove(key)?.map(|v| v.to_vec()))
+        let old = self.health.write(|| self.inner.remove(key))?;
+        Ok(old.map(|v| v.to_vec()))
+    }
+
+    /// Fails with the store's failure (see [`Store::failure`]) when it can
+    /// no longer write: a writer checks before it stages work it would
+    /// have to undo.
+    pub fn check_writable(&self) -> Result<()> {
+        match lock(&self.health.failure).as_ref() {
+            Some(f) => Err(copy_failure(f)),
+            None => Ok(()),
+        }
     }
 
     /// Whether `key` is present.
@@ -235,7 +348,7 @@ impl Tree {
 
     /// Stores `value` as JSON under `key`.
     pub fn insert_json<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
-        self.inner.insert(key, encode_json(value)?)?;
+        self.insert(key, &encode_json(value)?)?;
         Ok(())
     }
 
@@ -279,8 +392,7 @@ impl Tree {
 
     /// Applies all operations of `batch` atomically.
     pub fn apply(&self, batch: Batch) -> Result<()> {
-        self.inner.apply_batch(batch.inner)?;
-        Ok(())
+        self.health.write(|| self.inner.apply_batch(batch.inner))
     }
 
     /// Number of keys in the tree.

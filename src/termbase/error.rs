@@ -34,6 +34,17 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The term base was deleted while this import was writing to it;
+    /// nothing of the import is kept.
+    #[error("term base '{0}' was deleted while the import was running; nothing was imported")]
+    CollectionDeleted(String),
+    /// A collection of that name is being deleted (its DELETE waits for a
+    /// running import to stop); create it again once the DELETE answered.
+    #[error("term base '{0}' is being deleted; create it again once the DELETE has answered")]
+    BeingDeleted(String),
+    /// The server is shutting down; the import was stopped and rolled back.
+    #[error("the server is shutting down; the import was stopped and none of it is kept (the rest is rolled back when the server starts again)")]
+    ShuttingDown,
     /// An import file could not be read at all (fatal format error); nothing
     /// was stored.
     #[error("import failed: {0}")]

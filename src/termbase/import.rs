@@ -8,6 +8,22 @@
 //! atomic batches of [`CHUNK`] entries. A dry run plans the whole import in
 //! the first pass and writes nothing.
 //!
+//! # Journal (all-or-nothing across a crash) and what readers see
+//! Pass 2 holds the term base's write lock and first writes the key
+//! `import`; every batch then stores, beside each entry it writes for the
+//! first time, an undo record `undo/<id>` holding the entry as it was
+//! before the import (or that it did not exist). The last batch removes
+//! `import` (and updates the term base's meta); the undo records are
+//! cleared after. Opening a term base with `import` still present (the
+//! process died during pass 2) puts every undo record back, so a half
+//! import is never seen; a failed or cancelled import is undone the same
+//! way before it answers.
+//!
+//! Readers (lookups, recognition, listing, export) read the in-memory
+//! index, which the import changes only once its last batch is stored,
+//! under one write lock: they see the term base before the import or
+//! after it, never in between.
+//!
 //! Duplicates: a draft with an id is the entry with that id; a draft without
 //! one is the entry sharing the normalized preferred (else first) term of
 //! any language (`إصطناعي` ~ `اصطناعي`, `ة` ~ `ه`, diacritics ignored).
@@ -20,14 +36,14 @@
 use super::index::{dup_keys, norm_text};
 use super::model::{Concept, ConceptDraft};
 use super::{
-    concept_from, concept_key, lock, read, tidy, validate_draft, Error, Result, TermBase, TermBases,
+    concept_from, concept_key, read, tidy, validate_draft, Error, Result, TermBase, TermBases,
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
 use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
 use crate::formats::{Format, FormatError};
 use crate::store::Batch;
 use chrono::Utc;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -153,8 +169,69 @@ pub type Opener<'a> =
 /// Concepts changed by the import but not yet in the index.
 #[derive(Default)]
 struct Pending {
+    /// Changes of the batch being built.
     by_id: HashMap<String, Concept>,
+    /// Duplicate keys of every entry this import changed, to its id.
     by_dup: HashMap<String, String>,
+    /// Entries stored by earlier batches of this import (their current
+    /// version is in the tree, not in the index).
+    written: HashSet<String>,
+}
+
+/// Key of the journal of a running import.
+const IMPORT_KEY: &[u8] = b"import";
+/// Prefix of the undo records of a running import.
+const UNDO_PREFIX: &[u8] = b"undo/";
+
+fn undo_key(id: &str) -> Vec<u8> {
+    crate::store::key_str(UNDO_PREFIX, id)
+}
+
+/// An undo record: `0` (the entry did not exist) or `1` + its stored JSON.
+fn encode_undo(old: Option<&[u8]>) -> Vec<u8> {
+    match old {
+        None => vec![0],
+        Some(v) => [&[1u8][..], v].concat(),
+    }
+}
+
+/// Undoes an unfinished import (the `import` key is present) by putting
+/// back every undo record, in batches of [`CHUNK`], the journal key last,
+/// so it can be repeated after a crash; without the key it only clears
+/// leftover records of an import that finished.
+pub(crate) fn roll_back(tree: &crate::store::Tree) -> crate::store::Result<()> {
+    let unfinished = tree.contains_key(IMPORT_KEY)?;
+    let mut restored = 0u64;
+    loop {
+        let records: Vec<crate::store::Entry> = tree
+            .scan_prefix(UNDO_PREFIX)
+            .take(CHUNK)
+            .collect::<crate::store::Result<_>>()?;
+        if records.is_empty() {
+            break;
+        }
+        let mut batch = Batch::new();
+        for (k, v) in records {
+            if unfinished {
+                let ck = [super::CONCEPT_PREFIX, &k[UNDO_PREFIX.len()..]].concat();
+                match v.split_first() {
+                    Some((1, old)) => batch.insert(&ck, old),
+                    _ => batch.remove(&ck),
+                }
+                restored += 1;
+            }
+            batch.remove(&k);
+        }
+        tree.apply(batch)?;
+    }
+    if unfinished {
+        tree.remove(IMPORT_KEY)?;
+        tracing::warn!(
+            entries = restored,
+            "rolled back an unfinished term-base import"
+        );
+    }
+    Ok(())
 }
 
 impl Pending {
@@ -253,30 +330,72 @@ impl TermBases {
             progress(rows);
             return Ok(report);
         }
-        // Pass 2: write in chunks under the term base's write lock.
+        // Pass 2: write in chunks under the term base's write lock and
+        // the journal (see the module doc).
         let mut reader = open().map_err(Error::Format)?;
-        let _w = lock(&tb.write);
-        for item in reader.by_ref() {
-            rows += 1;
-            if rows % 1000 == 0 {
+        let _w = tb.lock_writer()?;
+        tb.tree.check_writable()?;
+        tb.tree.insert(IMPORT_KEY, b"")?;
+        let written = (|| -> Result<()> {
+            for item in reader.by_ref() {
+                rows += 1;
+                if rows % 1000 == 0 {
+                    progress(rows);
+                    if let Some(e) = self.cancelled(&tb) {
+                        return Err(e);
+                    }
+                }
+                let d = match item {
+                    Err(e) if e.fatal => return Err(Error::Format(e)),
+                    Err(_) => continue,
+                    Ok(d) => d,
+                };
+                if validate_draft(&d).is_err() {
+                    continue;
+                }
+                self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)?;
+                if pending.by_id.len() >= CHUNK {
+                    write_chunk(&tb, &mut pending, false)?;
+                }
+            }
+            write_chunk(&tb, &mut pending, true)
+        })();
+        match written {
+            Ok(()) => {
+                publish(&tb, &pending.written)?;
+                // Finished: the records are garbage now (cleared at the
+                // next open should this fail).
+                if let Err(e) = roll_back(&tb.tree) {
+                    tracing::warn!(error = %e, "clearing a finished import's undo records failed");
+                }
                 progress(rows);
+                Ok(report)
             }
-            let d = match item {
-                Err(e) if e.fatal => return Err(Error::Format(e)),
-                Err(_) => continue,
-                Ok(d) => d,
-            };
-            if validate_draft(&d).is_err() {
-                continue;
-            }
-            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)?;
-            if pending.by_id.len() >= CHUNK {
-                self.write_chunk(&tb, &mut pending)?;
+            // The tree is about to be dropped: nothing to undo.
+            Err(e @ Error::CollectionDeleted(_)) => Err(e),
+            // The process is about to exit: the journal is undone at the
+            // next start (the index never saw the import).
+            Err(e @ Error::ShuttingDown) => Err(e),
+            Err(e) => {
+                if let Err(re) = roll_back(&tb.tree) {
+                    // The journal stays for the next start; the index was
+                    // never changed, so readers still see the old entries.
+                    tracing::error!(error = %re, "rolling back a failed term-base import failed");
+                }
+                Err(e)
             }
         }
-        self.write_chunk(&tb, &mut pending)?;
-        progress(rows);
-        Ok(report)
+    }
+
+    /// Why a running import into `tb` must stop now, if it must.
+    fn cancelled(&self, tb: &TermBase) -> Option<Error> {
+        if tb.deleted.load(std::sync::atomic::Ordering::SeqCst) {
+            Some(Error::CollectionDeleted(tb.name.clone()))
+        } else if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            Some(Error::ShuttingDown)
+        } else {
+            None
+        }
     }
 
     /// Decides what one draft does; a concept to write goes to `pending`.
@@ -290,31 +409,19 @@ impl TermBases {
         dry_run: bool,
     ) -> Result<()> {
         let existing: Option<Concept> = match &d.id {
-            Some(id) => pending
-                .by_id
-                .get(id)
-                .cloned()
-                .or_else(|| read(&tb.index).get(id).map(|c| (*c).clone())),
+            Some(id) => current(tb, pending, id)?,
             None => {
                 let keys = dup_keys(&d.terms);
-                let from_pending = keys
-                    .iter()
-                    .find_map(|k| pending.by_dup.get(k))
-                    .and_then(|id| pending.by_id.get(id))
-                    .cloned();
-                from_pending.or_else(|| {
+                let in_import = keys.iter().find_map(|k| pending.by_dup.get(k)).cloned();
+                let id = in_import.or_else(|| {
                     let ix = read(&tb.index);
                     let slot = ix.duplicates_of(&keys).into_iter().next()?;
-                    let id = ix.slot(slot)?.concept.id.clone();
-                    drop(ix);
-                    // An entry already changed by this import wins over its
-                    // stale indexed copy.
-                    pending
-                        .by_id
-                        .get(&id)
-                        .cloned()
-                        .or_else(|| read(&tb.index).get(&id).map(|c| (*c).clone()))
-                })
+                    Some(ix.slot(slot)?.concept.id.clone())
+                });
+                match id {
+                    Some(id) => current(tb, pending, &id)?,
+                    None => None,
+                }
             }
         };
         let Some(old) = existing else {
@@ -323,7 +430,7 @@ impl TermBases {
                 None if dry_run => format!("dry-run-{}", pending.by_id.len()),
                 None => loop {
                     let id = self.fresh_id(tb)?;
-                    if !pending.by_id.contains_key(&id) {
+                    if !pending.by_id.contains_key(&id) && !pending.written.contains(&id) {
                         break id;
                     }
                 },
@@ -351,22 +458,70 @@ impl TermBases {
         pending.put(new);
         Ok(())
     }
+}
 
-    fn write_chunk(&self, tb: &TermBase, pending: &mut Pending) -> Result<()> {
-        if pending.by_id.is_empty() {
-            return Ok(());
-        }
-        // Later versions of the same entry within the chunk supersede
-        // earlier ones: write the pending (final) version once.
-        let mut batch = Batch::new();
-        let mut upserts = Vec::with_capacity(pending.by_id.len());
-        for (_, c) in pending.by_id.drain() {
-            batch.insert_json(&concept_key(&c.id), &c)?;
-            upserts.push(c);
-        }
-        pending.by_dup.clear();
-        tb.commit(batch, upserts, vec![])
+/// The entry `id` as this import sees it: its own latest version, else
+/// the stored one.
+fn current(tb: &TermBase, pending: &Pending, id: &str) -> Result<Option<Concept>> {
+    if let Some(c) = pending.by_id.get(id) {
+        return Ok(Some(c.clone()));
     }
+    if pending.written.contains(id) {
+        return Ok(tb.tree.get_json(&concept_key(id))?);
+    }
+    Ok(read(&tb.index).get(id).map(|c| (*c).clone()))
+}
+
+/// Stores the batch being built, with the undo record of every entry it
+/// touches for the first time; the `last` batch also closes the journal
+/// and updates the meta. The index is left alone (see [`publish`]).
+fn write_chunk(tb: &TermBase, pending: &mut Pending, last: bool) -> Result<()> {
+    let mut batch = Batch::new();
+    // Later versions of the same entry within the chunk supersede
+    // earlier ones: write the pending (final) version once.
+    for (id, c) in pending.by_id.drain() {
+        if !pending.written.contains(&id) {
+            let old = tb.tree.get(&concept_key(&id))?;
+            batch.insert(&undo_key(&id), &encode_undo(old.as_deref()));
+        }
+        batch.insert_json(&concept_key(&id), &c)?;
+        pending.written.insert(id);
+    }
+    if last {
+        let mut meta = read(&tb.meta).clone();
+        if !pending.written.is_empty() {
+            meta.modified = Utc::now();
+        }
+        batch.insert_json(super::META_KEY, &meta)?;
+        batch.remove(IMPORT_KEY);
+        tb.tree.apply(batch)?;
+        *super::write(&tb.meta) = meta;
+        return Ok(());
+    }
+    if !batch.is_empty() {
+        tb.tree.apply(batch)?;
+    }
+    Ok(())
+}
+
+/// Makes a finished import visible: reads back every entry it stored and
+/// swaps them into the index under one write lock (analysed before).
+fn publish(tb: &TermBase, written: &HashSet<String>) -> Result<()> {
+    use rayon::prelude::*;
+    let ids: Vec<&String> = written.iter().collect();
+    let concepts: Vec<Concept> = ids
+        .par_iter()
+        .map(|id| tb.tree.get_json::<Concept>(&concept_key(id)))
+        .collect::<crate::store::Result<Vec<Option<Concept>>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let prepared = super::index::Prepared::many(concepts);
+    let mut ix = super::write(&tb.index);
+    for p in prepared {
+        ix.insert_prepared(p);
+    }
+    Ok(())
 }
 
 impl DraftReader for TermDelimitedReader<'_> {
@@ -664,6 +819,131 @@ mod tests {
         let r = run(&tbs, items, ImportOptions::default()).unwrap();
         assert_eq!((r.entries_added, r.entries_updated), (2, 1));
         assert_eq!(tbs.get_concept("t", "a").unwrap().terms["ar"].len(), 2);
+    }
+
+    /// Drafts for an import spanning chunks: a replacement of `gpu`, then
+    /// `n` new entries.
+    fn spanning(n: usize) -> Vec<std::result::Result<ConceptDraft, FormatError>> {
+        let mut items = vec![Ok(draft(Some("gpu"), &["معالج رسومي"], &["graphics chip"]))];
+        items.extend((0..n).map(|i| {
+            Ok(draft(
+                Some(&format!("e{i:06}")),
+                &[&format!("مصطلح {i}")],
+                &[],
+            ))
+        }));
+        items
+    }
+
+    /// An opener whose second (writing) pass ends after `stop` drafts with
+    /// `end`: a panic (the process dying) or a fatal format error.
+    fn cut_short(
+        items: Vec<std::result::Result<ConceptDraft, FormatError>>,
+        stop: usize,
+        panic: bool,
+    ) -> impl FnMut() -> std::result::Result<Box<dyn DraftReader>, FormatError> {
+        let mut opened = 0;
+        move || {
+            opened += 1;
+            if opened == 1 {
+                return Ok(Box::new(DraftIter(items.clone().into_iter())));
+            }
+            let head = items.clone().into_iter().take(stop);
+            let tail = std::iter::once(()).map(move |()| {
+                if panic {
+                    panic!("the process dies here");
+                }
+                Err(FormatError::fatal("read_failed", "the disk went away"))
+            });
+            Ok(Box::new(DraftIter(head.chain(tail))))
+        }
+    }
+
+    fn gpu_terms(tbs: &TermBases) -> Vec<String> {
+        let c = tbs.get_concept("t", "gpu").unwrap();
+        c.terms.values().flatten().map(|t| t.text.clone()).collect()
+    }
+
+    #[test]
+    fn an_import_is_invisible_until_done_and_rolled_back_after_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 2 * CHUNK + 100;
+        let before = {
+            let store = Store::open(dir.path()).unwrap();
+            let tbs = TermBases::open(&store).unwrap();
+            tbs.create("t", None).unwrap();
+            tbs.create_concept("t", draft(Some("gpu"), &["وحدة معالجة رسومات"], &["GPU"]))
+                .unwrap();
+            let before = gpu_terms(&tbs);
+            let opts = ImportOptions {
+                on_duplicate: OnDuplicate::Replace,
+                dry_run: false,
+            };
+            let mut open = cut_short(spanning(n), CHUNK + 1500, true);
+            let mut checked = 0;
+            let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tbs.import_drafts("t", &mut open, opts, &mut |rows| {
+                    // Rows of pass 2 past its first stored chunk.
+                    if rows > (n + 1 + CHUNK) as u64 {
+                        assert_eq!(tbs.get_meta("t").unwrap().entries, 1);
+                        assert_eq!(gpu_terms(&tbs), before);
+                        checked += 1;
+                    }
+                })
+            }));
+            assert!(crashed.is_err());
+            assert!(checked > 0, "the visibility check ran");
+            let tree = &tbs.base("t").unwrap().tree;
+            assert!(tree.contains_key(IMPORT_KEY).unwrap());
+            assert!(tree.count_prefix(super::super::CONCEPT_PREFIX).unwrap() >= CHUNK);
+            store.flush_blocking().unwrap();
+            before
+        };
+        let store = crate::memory::tests::reopen(dir.path());
+        let tbs = TermBases::open(&store).unwrap();
+        assert_eq!(tbs.get_meta("t").unwrap().entries, 1);
+        assert_eq!(gpu_terms(&tbs), before);
+        let tree = &tbs.base("t").unwrap().tree;
+        assert_eq!(tree.count_prefix(super::super::CONCEPT_PREFIX).unwrap(), 1);
+        assert_eq!(tree.count_prefix(UNDO_PREFIX).unwrap(), 0);
+        assert!(!tree.contains_key(IMPORT_KEY).unwrap());
+
+        // A failure part-way is undone before the import answers; the
+        // same import then goes through whole.
+        let opts = ImportOptions {
+            on_duplicate: OnDuplicate::Replace,
+            dry_run: false,
+        };
+        let mut open = cut_short(spanning(n), CHUNK + 500, false);
+        let e = tbs
+            .import_drafts("t", &mut open, opts, &mut |_| {})
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Format(ref f) if f.code == "read_failed"),
+            "{e:?}"
+        );
+        assert_eq!(tree.count_prefix(super::super::CONCEPT_PREFIX).unwrap(), 1);
+        assert_eq!(gpu_terms(&tbs), before);
+        let r = run(&tbs, spanning(n), opts).unwrap();
+        assert_eq!((r.entries_added, r.entries_updated), (n as u64, 1));
+        assert_eq!(tbs.get_meta("t").unwrap().entries, n + 1);
+        assert_eq!(gpu_terms(&tbs), vec!["معالج رسومي", "graphics chip"]);
+        assert_eq!(tree.count_prefix(UNDO_PREFIX).unwrap(), 0);
+    }
+
+    #[test]
+    fn duplicates_across_chunks_of_one_import_merge() {
+        let tbs = setup();
+        // The same term (no id) early and after a full chunk: one entry.
+        let mut items = vec![Ok(draft(None, &["خادم"], &["server"]))];
+        items.extend((0..CHUNK + 5).map(|i| Ok(draft(None, &[&format!("مصطلح {i}")], &[]))));
+        items.push(Ok(draft(None, &["خادم"], &["host"])));
+        let r = run(&tbs, items, ImportOptions::default()).unwrap();
+        assert_eq!(
+            (r.entries_added, r.entries_updated),
+            ((CHUNK + 6) as u64, 1)
+        );
+        assert_eq!(tbs.get_meta("t").unwrap().entries, CHUNK + 6);
     }
 
     #[test]

@@ -34,6 +34,7 @@ use index::Index;
 use model::{Concept, ConceptDraft};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Prefix of the store trees that hold term bases.
@@ -79,6 +80,9 @@ pub(crate) struct TermBase {
     /// Serializes writers so the store and the index apply changes in the
     /// same order.
     write: Mutex<()>,
+    /// Set by [`TermBases::delete`] before it waits for the writer: a
+    /// running import stops, queued writers give up.
+    deleted: AtomicBool,
 }
 
 /// A poisoned lock only means another thread panicked while holding it; the
@@ -101,6 +105,26 @@ fn concept_key(id: &str) -> Vec<u8> {
 }
 
 impl TermBase {
+    fn new(name: &str, tree: Tree, meta: TermBaseMeta, index: Index) -> TermBase {
+        TermBase {
+            name: name.to_string(),
+            tree,
+            meta: RwLock::new(meta),
+            index: RwLock::new(index),
+            write: Mutex::new(()),
+            deleted: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes the writer lock of a term base that still exists.
+    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
+        let w = lock(&self.write);
+        if self.deleted.load(Ordering::SeqCst) {
+            return Err(Error::TermBaseNotFound(self.name.clone()));
+        }
+        Ok(w)
+    }
+
     fn info(&self) -> TermBaseInfo {
         let meta = read(&self.meta).clone();
         TermBaseInfo {
@@ -137,6 +161,11 @@ impl TermBase {
 pub struct TermBases {
     store: Store,
     bases: RwLock<BTreeMap<String, Arc<TermBase>>>,
+    /// Set when the server shuts down: running imports stop and roll back.
+    stopping: AtomicBool,
+    /// Names whose DELETE is waiting for a writer: their tree still exists
+    /// until it is dropped, so the name cannot be created meanwhile.
+    deleting: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for TermBases {
@@ -267,6 +296,7 @@ impl TermBases {
             let Some(meta) = tree.get_json::<TermBaseMeta>(META_KEY)? else {
                 continue;
             };
+            import::roll_back(&tree)?;
             // Decode and analyse in parallel batches; insert in key order.
             let mut ix = Index::new();
             let mut raw: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
@@ -292,19 +322,21 @@ impl TermBases {
             load(&mut raw)?;
             bases.insert(
                 name.to_string(),
-                Arc::new(TermBase {
-                    name: name.to_string(),
-                    tree,
-                    meta: RwLock::new(meta),
-                    index: RwLock::new(ix),
-                    write: Mutex::new(()),
-                }),
+                Arc::new(TermBase::new(name, tree, meta, ix)),
             );
         }
         Ok(TermBases {
             store: store.clone(),
             bases: RwLock::new(bases),
+            stopping: AtomicBool::new(false),
+            deleting: Mutex::default(),
         })
+    }
+
+    /// Stops running imports (they answer [`Error::ShuttingDown`] and roll
+    /// back); called on SIGTERM.
+    pub fn begin_shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
     }
 
     /// The store the term bases live in (callers flush it).
@@ -324,9 +356,12 @@ impl TermBases {
     /// valid (the API checks it with `api::validate_name`).
     pub fn create(&self, name: &str, description: Option<String>) -> Result<(TermBaseInfo, bool)> {
         let mut bases = write(&self.bases);
+        if lock(&self.deleting).contains(name) {
+            return Err(Error::BeingDeleted(name.to_string()));
+        }
         if let Some(tb) = bases.get(name).cloned() {
             drop(bases);
-            let _w = lock(&tb.write);
+            let _w = tb.lock_writer()?;
             let mut meta = read(&tb.meta).clone();
             meta.description = description;
             meta.modified = Utc::now();
@@ -349,16 +384,28 @@ impl TermBases {
         }
         batch.insert_json(META_KEY, &meta)?;
         tree.apply(batch)?;
-        let tb = Arc::new(TermBase {
-            name: name.to_string(),
-            tree,
-            meta: RwLock::new(meta),
-            index: RwLock::new(Index::new()),
-            write: Mutex::new(()),
-        });
+        let tb = Arc::new(TermBase::new(name, tree, meta, Index::new()));
         let info = tb.info();
         bases.insert(name.to_string(), tb);
         Ok((info, true))
+    }
+
+    /// Sets a term base's creation and last-change times (a restore puts
+    /// back those of the backup).
+    pub fn restore_times(
+        &self,
+        name: &str,
+        created: DateTime<Utc>,
+        modified: DateTime<Utc>,
+    ) -> Result<()> {
+        let tb = self.base(name)?;
+        let _w = tb.lock_writer()?;
+        let mut meta = read(&tb.meta).clone();
+        meta.created = created;
+        meta.modified = modified;
+        tb.tree.insert_json(META_KEY, &meta)?;
+        *write(&tb.meta) = meta;
+        Ok(())
     }
 
     /// Info of one term base.
@@ -371,11 +418,26 @@ impl TermBases {
         read(&self.bases).values().map(|tb| tb.info()).collect()
     }
 
-    /// Deletes a term base and all its entries.
+    /// Deletes a term base and all its entries. A running import is
+    /// cancelled (it answers [`Error::CollectionDeleted`]); only this call
+    /// waits for it to stop, with no other lock held.
     pub fn delete(&self, name: &str) -> Result<()> {
-        let tb = write(&self.bases)
-            .remove(name)
-            .ok_or_else(|| Error::TermBaseNotFound(name.to_string()))?;
+        let tb = {
+            let mut bases = write(&self.bases);
+            let tb = bases
+                .remove(name)
+                .ok_or_else(|| Error::TermBaseNotFound(name.to_string()))?;
+            lock(&self.deleting).insert(name.to_string());
+            tb
+        };
+        tb.deleted.store(true, Ordering::SeqCst);
+        let dropped = self.drop_base(&tb, name);
+        lock(&self.deleting).remove(name);
+        dropped
+    }
+
+    /// Waits for `tb`'s writer and removes its tree.
+    fn drop_base(&self, tb: &TermBase, name: &str) -> Result<()> {
         let _w = lock(&tb.write);
         // Remove the meta first: should dropping the tree fail half-way, the
         // leftover is not taken for a term base at the next start.
@@ -390,7 +452,7 @@ impl TermBases {
         validate_draft(&draft)?;
         let tb = self.base(name)?;
         let draft = tidy(draft);
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         let id = match &draft.id {
             Some(id) => {
                 if read(&tb.index).contains(id) {
@@ -434,7 +496,7 @@ impl TermBases {
         validate_draft(&draft)?;
         let tb = self.base(name)?;
         let draft = tidy(draft);
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         let old = read(&tb.index).get(id);
         let created = old.as_ref().map(|c| c.created).unwrap_or_else(Utc::now);
         let concept = concept_from(draft, id.to_string(), created);
@@ -459,7 +521,7 @@ impl TermBases {
     pub fn delete_concept(&self, name: &str, id: &str) -> Result<()> {
         let id = &*canonical_id(id);
         let tb = self.base(name)?;
-        let _w = lock(&tb.write);
+        let _w = tb.lock_writer()?;
         if !read(&tb.index).contains(id) {
             return Err(Error::EntryNotFound {
                 termbase: name.to_string(),

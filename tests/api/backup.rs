@@ -260,6 +260,38 @@ async fn backup_then_restore_gives_an_identical_server() {
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(b, a);
     }
+    // Times come back exactly as they were: the collections'
+    // own and every unit's (matched by content, ids may be renumbered).
+    let c = &app.client;
+    for path in ["/v1/memories/ui", "/v1/termbases/tech"] {
+        let old = call(c.get(format!("{}{path}", app.address))).await;
+        let new = call(c.get(format!("{base2}{path}"))).await;
+        assert_eq!(old["created"], new["created"], "{path}");
+        assert_eq!(old["modified"], new["modified"], "{path}");
+    }
+    let times = |base: String| {
+        let c = c.clone();
+        async move {
+            let mut v = Vec::new();
+            for id in 1..=5 {
+                let u = call(c.get(format!("{base}/v1/memories/ui/units/{id}"))).await;
+                v.push((
+                    u["source"].clone(),
+                    u["created"].clone(),
+                    u["modified"].clone(),
+                ));
+            }
+            v.sort_by_key(|t| t.0.to_string());
+            v
+        }
+    };
+    let (old, new) = (times(app.address.clone()).await, times(base2.clone()).await);
+    assert!(
+        old.iter()
+            .any(|t| t.2.as_str().is_some_and(|m| m.contains('.'))),
+        "the units' times have sub-second digits to lose: {old:?}"
+    );
+    assert_eq!(old, new);
 }
 
 /// Figures on real data (first 20,000 units of the software TM, the 20,125
@@ -331,4 +363,73 @@ async fn backup_restore_real_data_figures() {
         );
     }
     println!("backup {backup_time:?}, restore {restore_time:?} (debug build)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_finishes_in_one_pass_while_writes_continue() {
+    let app = spawn_app_with(&["--no-seed", "--read-token", READ, "--write-token", WRITE]).await;
+    let c = app.client.clone();
+    call(
+        c.put(app.url("/v1/memories/busy"))
+            .json(&json!({"source_lang": "en", "target_lang": "ar"})),
+    )
+    .await;
+    let mut tsv = String::from("en\tar\n");
+    for i in 0..20_000 {
+        tsv.push_str(&format!("Stored line {i}\tالسطر المخزن {i}\n"));
+    }
+    call(
+        c.post(app.url("/v1/memories/busy/import?format=tsv"))
+            .header("content-type", "text/tab-separated-values")
+            .body(tsv),
+    )
+    .await;
+    call(c.put(app.url("/v1/termbases/tech")).json(&json!({}))).await;
+    // Writers to both collections until the backup is done.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (c, base, stop) = (c.clone(), app.address.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                call(
+                    c.post(format!("{base}/v1/memories/busy/units"))
+                        .json(&json!({"source": format!("Written during the backup {n}"), "target": format!("كتب أثناء النسخ {n}")})),
+                )
+                .await;
+                call(c.post(format!("{base}/v1/termbases/tech/entries")).json(
+                    &json!({"terms": {"ar": [{"text": format!("مصطلح أثناء النسخ {n}")}], "en": [{"text": format!("term during backup {n}")}]}}),
+                ))
+                .await;
+            }
+            n
+        })
+    };
+    let work = tempfile::tempdir().unwrap();
+    let bdir = work.path().join("backup");
+    let (base, b2) = (app.address.clone(), bdir.clone());
+    let manifest =
+        tokio::task::spawn_blocking(move || mustalah::backup::backup(&base, Some(READ), &b2))
+            .await
+            .unwrap()
+            .expect("backup succeeds while writes continue");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.await.unwrap();
+    assert!(written > 0, "the writer ran during the backup");
+    let busy = manifest.memories.iter().find(|m| m.name == "busy").unwrap();
+    assert!(
+        (20_000..=20_000 + written).contains(&busy.units),
+        "{} units in the backup",
+        busy.units
+    );
+    let tech = &manifest.termbases[0];
+    assert!(tech.entries <= written, "{} entries", tech.entries);
+    // The backup restores to exactly its manifest's counts.
+    let data = work.path().join("restored");
+    let restored = tokio::task::spawn_blocking(move || mustalah::backup::restore(&data, &bdir))
+        .await
+        .unwrap()
+        .expect("restore");
+    assert_eq!(restored.memories[0].units, busy.units);
 }

@@ -12,12 +12,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
-fn start(data: &std::path::Path) -> Server {
+pub(crate) fn start(data: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mustalah"))
         .args([
             "serve",
@@ -78,7 +78,12 @@ struct Acked {
     entries: Vec<String>,
     imports: Vec<String>,
     unacked_imports: Vec<String>,
+    tb_imports: Vec<String>,
+    unacked_tb_imports: Vec<String>,
 }
+
+/// Entries of one term-base import: more than one write batch (5,000).
+const TB_IMPORT_ENTRIES: usize = 6_000;
 
 fn writers(
     base: &str,
@@ -87,7 +92,7 @@ fn writers(
     acked: Arc<Mutex<Acked>>,
 ) -> Vec<std::thread::JoinHandle<()>> {
     let mut handles = Vec::new();
-    for w in 0..3 {
+    for w in 0..4 {
         let (base, stop, acked) = (base.to_string(), stop.clone(), acked.clone());
         handles.push(std::thread::spawn(move || {
             let c = client();
@@ -118,6 +123,26 @@ fn writers(
                         let Ok(r) = c.post(format!("{base}/v1/termbases/tech/entries")).json(&body).send() else { return };
                         if r.status().is_success() {
                             acked.lock().unwrap().entries.push(format!("dur-{tag}"));
+                        }
+                    }
+                    3 => {
+                        let mut tsv = String::from("ar\ten\n");
+                        for i in 0..TB_IMPORT_ENTRIES {
+                            tsv.push_str(&format!("مصطلح مستورد {tag} رقم {i}\timported {tag} term {i}\n"));
+                        }
+                        acked.lock().unwrap().unacked_tb_imports.push(tag.clone());
+                        let Ok(r) = c
+                            .post(format!("{base}/v1/termbases/tech/import?format=tsv"))
+                            .header("content-type", "text/tab-separated-values")
+                            .body(tsv)
+                            .send()
+                        else {
+                            return;
+                        };
+                        if r.status().is_success() {
+                            let mut a = acked.lock().unwrap();
+                            a.unacked_tb_imports.retain(|t| t != &tag);
+                            a.tb_imports.push(tag);
                         }
                     }
                     _ => {
@@ -172,6 +197,27 @@ fn import_counts(
     counts
 }
 
+/// Entries per term-base import tag, from one export of `tech`.
+fn tb_import_counts(
+    c: &reqwest::blocking::Client,
+    base: &str,
+) -> std::collections::HashMap<String, usize> {
+    let tsv = c
+        .get(format!("{base}/v1/termbases/tech/export?format=tsv"))
+        .send()
+        .and_then(|r| r.text())
+        .expect("export");
+    let mut counts = std::collections::HashMap::new();
+    for line in tsv.lines() {
+        if let Some((_, rest)) = line.split_once("imported ") {
+            if let Some((tag, _)) = rest.split_once(" term ") {
+                *counts.entry(tag.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
 #[test]
 fn acknowledged_writes_survive_kill_9() {
     let cycles: usize = std::env::var("MUSTALAH_KILL_CYCLES")
@@ -191,6 +237,11 @@ fn acknowledged_writes_survive_kill_9() {
     for cycle in 0..cycles {
         let mut server = start(&data);
         let c = client();
+        // Uploads cut off by the kill are gone from the spool.
+        let spooled = std::fs::read_dir(data.join("spool"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(spooled, 0, "cycle {cycle}: spool files left after restart");
         // Every acknowledged write of earlier cycles must be present.
         {
             let a = acked.lock().unwrap();
@@ -231,6 +282,21 @@ fn acknowledged_writes_survive_kill_9() {
                     "cycle {cycle}: unacknowledged import {tag} is half there ({n}/300)"
                 );
             }
+            let tb_counts = tb_import_counts(&c, &server.base);
+            for tag in &a.tb_imports {
+                assert_eq!(
+                    tb_counts.get(tag).copied().unwrap_or(0),
+                    TB_IMPORT_ENTRIES,
+                    "cycle {cycle}: acknowledged term-base import {tag} incomplete"
+                );
+            }
+            for tag in &a.unacked_tb_imports {
+                let n = tb_counts.get(tag).copied().unwrap_or(0);
+                assert!(
+                    n == 0 || n == TB_IMPORT_ENTRIES,
+                    "cycle {cycle}: unacknowledged term-base import {tag} is half there ({n}/{TB_IMPORT_ENTRIES})"
+                );
+            }
             // The last acknowledged unit is searchable.
             if let Some((_, tag)) = a.units.last() {
                 let v: serde_json::Value = c
@@ -246,9 +312,13 @@ fn acknowledged_writes_survive_kill_9() {
             }
         }
         acked.lock().unwrap().unacked_imports.clear();
+        acked.lock().unwrap().unacked_tb_imports.clear();
         let stop = Arc::new(AtomicBool::new(false));
         let handles = writers(&server.base, cycle, stop.clone(), acked.clone());
-        std::thread::sleep(Duration::from_millis(100 + next() % 400));
+        // Every fourth cycle runs long enough for term-base imports (more
+        // than one write batch) to finish, the others cut them short.
+        let run_ms = if cycle % 4 == 3 { 3000 } else { 100 } + next() % 400;
+        std::thread::sleep(Duration::from_millis(run_ms));
         server.child.kill().expect("kill -9");
         let _ = server.child.wait();
         stop.store(true, Ordering::SeqCst);
@@ -258,10 +328,11 @@ fn acknowledged_writes_survive_kill_9() {
     }
     let a = acked.lock().unwrap();
     eprintln!(
-        "durability: {cycles} kill -9 cycles, {} units, {} entries, {} imports acknowledged, none lost",
+        "durability: {cycles} kill -9 cycles, {} units, {} entries, {} imports, {} term-base imports acknowledged, none lost",
         a.units.len(),
         a.entries.len(),
-        a.imports.len()
+        a.imports.len(),
+        a.tb_imports.len()
     );
     assert!(
         !a.units.is_empty(),

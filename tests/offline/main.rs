@@ -6,4 +6,5 @@ mod layering;
 mod openapi_golden;
 mod peer_roundtrip;
 mod readme_examples;
+mod shutdown;
 mod spawned;

@@ -160,6 +160,7 @@ pub async fn memory_tmx(
     let name = tm.into_inner();
     validate_name("tm", &name)?;
     let mems = state.memories.clone();
+    let scratch = state.spool_dir.clone();
     let (version, source) = {
         let name = name.clone();
         blocking(move || {
@@ -177,7 +178,7 @@ pub async fn memory_tmx(
                 ],
                 m.modified,
             );
-            Ok((version, mems.export_source(&name)?))
+            Ok((version, mems.export_source(&name, &scratch)?))
         })
         .await?
     };
