@@ -17,6 +17,8 @@
 pub mod error;
 #[cfg(test)]
 mod eval;
+#[cfg(test)]
+mod eval_real;
 pub mod import;
 pub(crate) mod index;
 pub mod lookup;
