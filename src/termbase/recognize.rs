@@ -176,6 +176,12 @@ pub const EVERYDAY_CUES: &[&str] = &[
     "garden",
 ];
 
+/// What a single word matched only by dropping a feminine ending its term
+/// lacks costs: with a large glossary such a hit is mostly another noun
+/// (معالجة "processing" is not معالج "processor", تقنية "technology" not
+/// تقني "technician"), so it needs evidence to be shown.
+const GENDER_SHIFT_COST: f32 = 0.4;
+
 /// How a hit (or lookup result) matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchKind {
@@ -368,8 +374,9 @@ fn is_tech_token(w: &str) -> bool {
     is_latin(w) && letters > 0 && ((upper >= 2 && upper == letters) || digits > 0)
 }
 
-/// A running word's key: (key, kind, whether its proclitics end in ال).
-type UnitKey = (String, KeyKind, bool);
+/// A running word's key: (key, kind, whether its proclitics end in ال,
+/// whether the part of the word it stands for is a stop word).
+type UnitKey = (String, KeyKind, bool, bool);
 
 /// A hash map with a fast hasher for per-call tables keyed by words of the
 /// request (seeded per process, so crafted input cannot force collisions).
@@ -387,10 +394,21 @@ struct Word {
     norm: String,
     /// Single-word matches of this word: the best match kind per concept,
     /// ordered by (kind, form).
-    singles: Vec<(TermRef, MatchKind, bool)>,
+    singles: Vec<Single>,
     /// Multi-word forms whose first key is one of this word's keys, with
     /// that key's kind and article flag, in key order.
     starts: Vec<(TermRef, KeyKind, bool)>,
+}
+
+/// A single-word match of a distinct word.
+#[derive(Debug, Clone, Copy)]
+struct Single {
+    r: TermRef,
+    kind: MatchKind,
+    /// See [`Cand::gender_shift`].
+    gender_shift: bool,
+    /// See [`Cand::stop`].
+    stop: bool,
 }
 
 /// One word of the text.
@@ -423,6 +441,10 @@ struct Cand {
     /// A single word matched only by dropping a feminine ending the term
     /// does not have (معالجة "processing" for معالج "processor").
     gender_shift: bool,
+    /// A single word reached only through a key that is a stop word
+    /// (`text::stopword`): kept only when the concept's context words
+    /// confirm it.
+    stop: bool,
 }
 
 /// Prepositions and particles inside multi-word Arabic terms (التعرف على
@@ -449,8 +471,68 @@ fn has_article(norm: &str, prefix_chars: usize) -> bool {
 /// and whether that reading has the article.
 fn key_kind(keys: &[UnitKey], key: &str) -> Option<(KeyKind, bool)> {
     keys.iter()
-        .find(|(k, _, _)| k == key)
-        .map(|(_, kind, art)| (*kind, *art))
+        .find(|(k, _, _, _)| k == key)
+        .map(|(_, kind, art, _)| (*kind, *art))
+}
+
+/// Whether the running word `w` may stand for word `idx` of the term
+/// `form_text` through its key `key`: always, unless that key is a stop
+/// word; then only when the term word is that very word (light forms, the
+/// article aside): a function word never matches a term word it merely
+/// folds to (إلى ~ آلي).
+fn stop_key_allows(keys: &[UnitKey], key: &str, w: &str, form_text: &str, idx: usize) -> bool {
+    let Some((_, kind, _, stop)) = keys.iter().find(|(k, _, _, _)| k == key) else {
+        return false;
+    };
+    if !stop {
+        return true;
+    }
+    let Some(prefix) = text::word_keys_auto(w)
+        .into_iter()
+        .find(|k| k.key == key && k.kind == *kind)
+        .map(|k| k.prefix_chars)
+    else {
+        return false;
+    };
+    let part = text::stopword::key_part(w, prefix, key);
+    let rest: String = text::stopword::light(w).chars().skip(prefix).collect();
+    let term_word = text::tokenize(form_text)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
+        .nth(idx)
+        .and_then(|t| form_text.get(t.start..t.end))
+        .map(text::stopword::light);
+    // The stem (a function word inside the term: التعرف على الوجوه) or the
+    // whole word without proclitics (التحتية for the term تحتية, whose
+    // stem تحت is a preposition) spelled as in the term.
+    term_word.is_some_and(|t| {
+        let t = t
+            .strip_prefix("ال")
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(&t)
+            .to_string();
+        [part, rest]
+            .iter()
+            .any(|p| p == &t || p.strip_prefix("ال").is_some_and(|r| r == t))
+    })
+}
+
+/// Whether a nisba ending (ي, ية, يون, يين, يات) separates a running word
+/// from a single-word term with the same stem: one has it and the other not
+/// (الصينية is صيني "Chinese", not الصين "China"; التنفيذيين "executives"
+/// are not تنفيذ "implementation"; حاسوبي is not حاسوب). `rest` is the
+/// normalized word without its proclitics, `term` the normalized term.
+fn nisba_shift(rest: &str, term: &str, key: &str) -> bool {
+    let term = match term.strip_prefix("ال") {
+        Some(t) if t.starts_with(key) && !term.starts_with(key) => t,
+        _ => term,
+    };
+    let (Some(w_tail), Some(t_tail)) = (rest.strip_prefix(key), term.strip_prefix(key)) else {
+        return false;
+    };
+    // A sound plural or dual ending (مهندسين, مهندسون) is not a nisba.
+    let nisba = |t: &str| t.starts_with('ي') && t != "ين";
+    nisba(w_tail) != nisba(t_tail)
 }
 
 /// The match kind of a verified form on the words `norms` whose text is
@@ -505,23 +587,29 @@ fn analyze_word(
 ) -> Word {
     let mut norm = String::with_capacity(w.len());
     text::push_norm(kind, w, &mut norm);
+    let mut prefixes: Vec<usize> = Vec::new();
+    // A stop word is one by every reading: none of its stems is a term.
+    let stop_word = kind != TokenKind::Number && text::stopword::is_stopword(w);
     let keys: Vec<UnitKey> = if kind == TokenKind::Number {
-        vec![(norm.clone(), KeyKind::Surface, false)]
+        prefixes.push(0);
+        vec![(norm.clone(), KeyKind::Surface, false, false)]
     } else {
         let wl = super::index::word_lang(w, lang);
         text::word_keys(w, wl)
             .into_iter()
             .map(|k| {
                 let art = wl == Lang::Ar && has_article(&norm, k.prefix_chars);
-                (k.key, k.kind, art)
+                let stop = stop_word || text::stopword::is_stop_key(w, &k);
+                prefixes.push(k.prefix_chars);
+                (k.key, k.kind, art, stop)
             })
             .collect()
     };
-    let mut singles: Vec<(TermRef, MatchKind, bool)> = Vec::new();
+    let mut singles: Vec<Single> = Vec::new();
     let mut starts = Vec::new();
     // A word's keys are distinct and a form has one first key, so every
     // form is reached at most once.
-    for (key, _, _) in &keys {
+    for (ki, (key, key_kind_here, _, stop)) in keys.iter().enumerate() {
         for &r in ix.by_first_key(key) {
             let Some((_, form)) = ix.form(r) else {
                 continue;
@@ -531,7 +619,9 @@ fn analyze_word(
                 continue;
             };
             if form.keys.len() > 1 {
-                starts.push((r, first_kind, first_art));
+                if !*stop || stop_key_allows(&keys, key, w, &form.text, 0) {
+                    starts.push((r, first_kind, first_art));
+                }
                 continue;
             }
             if form.base != text_base && !foreign {
@@ -548,20 +638,52 @@ fn analyze_word(
             else {
                 continue;
             };
-            singles.push((r, kind, gender_shift));
+            // A stem that stripping made a function word links to the term
+            // only when the word is the term itself (never for a word that
+            // is a stop word as written).
+            let stop = *stop
+                && (stop_word
+                    || text::stopword::is_stopword(
+                        &text::stopword::light(w)
+                            .chars()
+                            .skip(prefixes[ki])
+                            .collect::<String>(),
+                    )
+                    || !stop_key_allows(&keys, key, w, &form.text, 0));
+            // A broken plural belongs to an unvowelled or plainly vowelled
+            // singular: مراكز is the plural of مَرْكَز "centre", never of the
+            // participle مُرَكِّز "concentrator" (a shadda marks that
+            // pattern, whose plural is sound).
+            if *key_kind_here == KeyKind::Plural && form.text.contains('\u{0651}') {
+                continue;
+            }
+            // A derivational relative reached by stripping is another word.
+            if *key_kind_here > KeyKind::Clitic && text::script_lang(w) == Lang::Ar {
+                let rest: String = norm.chars().skip(prefixes[ki]).collect();
+                if nisba_shift(&rest, &form.norm, key) {
+                    continue;
+                }
+            }
+            singles.push(Single {
+                r,
+                kind,
+                gender_shift,
+                stop,
+            });
         }
     }
-    // One reading per concept: the best match kind, the first found among
-    // equals; then in selection order.
-    let mut best: Vec<(TermRef, MatchKind, bool)> = Vec::with_capacity(singles.len());
+    // One reading per concept: a link that is not a stop word first, then
+    // the best match kind, the first found among equals; then in selection
+    // order.
+    let mut best: Vec<Single> = Vec::with_capacity(singles.len());
     for c in singles {
-        match best.iter_mut().find(|b| b.0 .0 == c.0 .0) {
-            Some(b) if b.1 <= c.1 => {}
+        match best.iter_mut().find(|b| b.r.0 == c.r.0) {
+            Some(b) if (b.stop, b.kind) <= (c.stop, c.kind) => {}
             Some(b) => *b = c,
             None => best.push(c),
         }
     }
-    best.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    best.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.r.cmp(&b.r)));
     Word {
         keys,
         norm,
@@ -605,7 +727,7 @@ fn units(ix: &Index, s: &str, lang: Lang, text_base: &str) -> (Vec<Unit>, Vec<Wo
                     ambiguous: word
                         .keys
                         .iter()
-                        .any(|(key, _, _)| sets.ambiguous.contains(key)),
+                        .any(|(key, _, _, _)| sets.ambiguous.contains(key)),
                     latin,
                     tech: is_tech_token(w),
                     function: function_words().contains(&word.norm),
@@ -685,9 +807,19 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
             let need_article = !form.idafa && first_art && u.arabic_content;
             let mut weakest = first_kind;
             let mut ok = true;
-            for (v, k) in span.iter().zip(&form.keys).skip(1) {
-                match key_kind(&words[v.word].keys, k) {
-                    Some((kind, art)) if art || !need_article || !v.arabic_content => {
+            for (j, (v, k)) in span.iter().zip(&form.keys).enumerate().skip(1) {
+                let vkeys = &words[v.word].keys;
+                match key_kind(vkeys, k) {
+                    Some((kind, art))
+                        if (art || !need_article || !v.arabic_content)
+                            && stop_key_allows(
+                                vkeys,
+                                k,
+                                s.get(v.start..v.end).unwrap_or(""),
+                                &form.text,
+                                j,
+                            ) =>
+                    {
                         weakest = weakest.max(kind);
                     }
                     _ => {
@@ -712,6 +844,7 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
                 r,
                 kind,
                 gender_shift: false,
+                stop: false,
             });
         }
         // One per (span, concept): the best kind, the first found among
@@ -730,12 +863,13 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
                 .then(a.r.cmp(&b.r))
         });
         out.extend_from_slice(&multi);
-        out.extend(word.singles.iter().map(|&(r, kind, gender_shift)| Cand {
+        out.extend(word.singles.iter().map(|x| Cand {
             first: i,
             last: i,
-            r,
-            kind,
-            gender_shift,
+            r: x.r,
+            kind: x.kind,
+            gender_shift: x.gender_shift,
+            stop: x.stop,
         }));
     }
     out
@@ -834,8 +968,12 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     // (surface, clitics) for everyday cues so that a stem like لحم from
     // لحماية does not count as "meat".
     let mut needs_sets = vec![false; n_sent];
-    for (c, b) in top.iter().zip(&top_base) {
-        if b.1 {
+    for (c, b) in top
+        .iter()
+        .zip(&top_base)
+        .chain(nested.iter().zip(&nested_base))
+    {
+        if b.1 || c.stop {
             needs_sets[us[c.first].sentence] = true;
         }
     }
@@ -846,7 +984,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             tech[u.sentence].push(i);
         }
         if needs_sets[u.sentence] {
-            for (k, kind, _) in words[u.word].keys.iter() {
+            for (k, kind, _, _) in words[u.word].keys.iter() {
                 keys[u.sentence].insert(k.as_str());
                 if *kind <= KeyKind::Clitic {
                     literal[u.sentence].insert(k.as_str());
@@ -897,7 +1035,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             conf = conf.min(0.9);
         }
         if c.gender_shift {
-            conf -= 0.15;
+            conf -= GENDER_SHIFT_COST;
         }
         conf -= match c.kind {
             MatchKind::Exact => 0.0,
@@ -924,6 +1062,16 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         let Some((slot, form)) = ix.form(c.r) else {
             return;
         };
+        // A single word linked to the entry only through a stop word is
+        // not a hit at all unless the concept's own context words confirm it.
+        if c.stop
+            && !slot
+                .context_keys
+                .iter()
+                .any(|k| keys[us[c.first].sentence].contains(k.as_str()))
+        {
+            return;
+        }
         let conf = confidence(c, base);
         if conf < opts.min_confidence {
             return;
@@ -1162,6 +1310,47 @@ mod tests {
             (&hits[0].term, &hits[0].translations, hits[0].match_kind),
             (&hits[2].term, &hits[2].translations, hits[2].match_kind)
         );
+    }
+
+    /// Issue 19: function words never hit through folding or stripping;
+    /// a nisba adjective is not its country; a broken plural does not
+    /// belong to a shadda-vowelled participle.
+    #[test]
+    fn regression_19_function_words_nisba_and_vowelled_plurals() {
+        let mut alpha = draft(Some("alpha"), &["ألف"], &["alpha"]);
+        alpha.context_words = vec!["يوناني".into()];
+        let tbs = tb(vec![
+            draft(Some("auto"), &["آلي"], &["automatic"]),
+            draft(Some("focus"), &["بين"], &["in focus"]),
+            alpha,
+            draft(Some("china"), &["الصين"], &["china"]),
+            draft(Some("impl"), &["تنفيذ"], &["implementation"]),
+            draft(Some("conc"), &["مُرَكِّز"], &["concentrator"]),
+            draft(Some("ml"), &["تعلم آلي"], &["machine learning"]),
+            draft(Some("infra"), &["بنية تحتية"], &["infrastructure"]),
+            draft(Some("it"), &[], &["IT"]),
+            draft(Some("face"), &["التعرف على الوجوه"], &["face recognition"]),
+        ]);
+        let text = "انتقلت الشركة إلى بكين وإليه وبين 16 ألف شريحة والتنفيذيين الصينية لمراكز";
+        let hits = run(&tbs, text);
+        assert!(hits.is_empty(), "{hits:?}");
+        // The terms themselves still hit, with their function words.
+        let hits = run(
+            &tbs,
+            "التعلم الآلي والبنية التحتية والتعرف على الوجوه وقسم IT",
+        );
+        for id in ["ml", "infra", "face", "it"] {
+            assert!(hits.iter().any(|h| h.1 == id), "{id}: {hits:?}");
+        }
+        let en = RecognizeOptions {
+            lang: Some("en".into()),
+            ..all()
+        };
+        let hits = tbs.recognize("t", "give it to them", &en).unwrap();
+        assert!(hits.is_empty(), "{hits:?}");
+        // A stop word confirmed by the concept's own context words.
+        let hits = run(&tbs, "الحرف اليوناني ألف");
+        assert!(hits.iter().any(|h| h.1 == "alpha"), "{hits:?}");
     }
 
     #[test]

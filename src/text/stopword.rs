@@ -67,7 +67,11 @@ pub fn light(word: &str) -> String {
 /// Whether an all-capitals Latin word of two letters or more (an acronym).
 fn is_acronym(word: &str) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    letters > 1 && word.chars().all(|c| !c.is_lowercase())
+    letters > 1
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
 }
 
 /// Whether `word` (as written) is on a stop list.
@@ -86,9 +90,7 @@ pub fn is_stop_key(word: &str, key: &WordKey) -> bool {
     if key.kind == KeyKind::Plural {
         return lists().normalized.contains(&key.key);
     }
-    let l = light(word);
-    let n = key.key.chars().count();
-    let part: String = l.chars().skip(key.prefix_chars).take(n).collect();
+    let part = key_part(word, key.prefix_chars, &key.key);
     // The light slice spells the key (up to folding) unless the key was not
     // a slice of the word (an English irregular plural): then the key.
     if normalize(&part) == key.key {
@@ -96,6 +98,17 @@ pub fn is_stop_key(word: &str, key: &WordKey) -> bool {
     } else {
         lists().normalized.contains(&key.key)
     }
+}
+
+/// The light form of the part of `word` that a key of it stands for: the
+/// word without its `prefix_chars` proclitic letters, cut to the key's
+/// length (the stripped suffixes).
+pub fn key_part(word: &str, prefix_chars: usize, key: &str) -> String {
+    light(word)
+        .chars()
+        .skip(prefix_chars)
+        .take(key.chars().count())
+        .collect()
 }
 
 #[cfg(test)]
