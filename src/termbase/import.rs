@@ -18,12 +18,14 @@
 //! errors are `rows_skipped`.
 
 use super::index::{dup_keys, norm_text};
-use super::model::{Concept, ConceptDraft};
+use super::model::{Concept, ConceptDraft, Term, TermStatus};
 use super::{
     concept_from, concept_key, lock, read, tidy, validate_draft, Error, Result, TermBase, TermBases,
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
-use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
+use crate::formats::term_delimited::{
+    split_alternatives, write_terms_delimited, TermDelimitedReader,
+};
 use crate::formats::{Format, FormatError};
 use crate::store::Batch;
 use chrono::Utc;
@@ -36,6 +38,48 @@ use std::sync::Arc;
 pub const CHUNK: usize = 5_000;
 /// Errors kept in a report (the total is counted separately).
 pub const MAX_REPORTED_ERRORS: usize = 1_000;
+
+/// Real glossaries write several terms in one cell or `<term>` (`نقرة،
+/// طقطقة`, `1 مخدم ؛ 2 خادم`) and qualifiers beside a term (`خادم
+/// (الشبكة)`): each alternative becomes a term of its own, matched without
+/// its qualifiers, which are kept as the term's note (see
+/// [`split_alternatives`]). The first keeps the original status, part of
+/// speech and variants; the others are admitted unless the original was
+/// deprecated or forbidden.
+fn split_cells(mut d: ConceptDraft) -> ConceptDraft {
+    for list in d.terms.values_mut() {
+        let mut out: Vec<Term> = Vec::with_capacity(list.len());
+        for t in list.drain(..) {
+            let alts = split_alternatives(&t.text);
+            for (i, alt) in alts.into_iter().enumerate() {
+                if out.iter().any(|o| o.text == alt.text) {
+                    continue;
+                }
+                let note = match (&t.note, alt.note) {
+                    (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                    (a, b) => b.or_else(|| a.clone()),
+                };
+                let status = match t.status {
+                    TermStatus::Preferred if i > 0 => TermStatus::Admitted,
+                    s => s,
+                };
+                out.push(Term {
+                    text: alt.text,
+                    status,
+                    pos: t.pos.clone(),
+                    note,
+                    variants: if i == 0 {
+                        t.variants.clone()
+                    } else {
+                        Vec::new()
+                    },
+                });
+            }
+        }
+        *list = out;
+    }
+    d
+}
 
 /// What to do with an entry that already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -236,7 +280,14 @@ impl TermBases {
                     Ok(d) => match validate_draft(&d) {
                         Err(e) => report.error(invalid_issue(&e)),
                         Ok(()) if opts.dry_run => {
-                            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, true)?;
+                            self.plan(
+                                &tb,
+                                tidy(split_cells(d)),
+                                opts,
+                                &mut pending,
+                                &mut report,
+                                true,
+                            )?;
                         }
                         Ok(()) => {}
                     },
@@ -269,7 +320,14 @@ impl TermBases {
             if validate_draft(&d).is_err() {
                 continue;
             }
-            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)?;
+            self.plan(
+                &tb,
+                tidy(split_cells(d)),
+                opts,
+                &mut pending,
+                &mut report,
+                false,
+            )?;
             if pending.by_id.len() >= CHUNK {
                 self.write_chunk(&tb, &mut pending)?;
             }

@@ -1057,7 +1057,25 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     }
     let mut by_concept: FastMap<u32, (Arc<str>, Arc<[Translation]>)> = FastMap::default();
     let mut by_form: FastMap<TermRef, Option<Shared>> = FastMap::default();
-    let mut hits = Vec::with_capacity(top.len() + nested.len());
+    // The text's domains: how many spans a concept of each subject field
+    // holds alone (no homograph beside it). Homographs on one span are
+    // ranked by it, so the sense of the text's field comes first (خادم
+    // "server" of a computing glossary before "slave" of another).
+    let mut support: FastMap<&str, u32> = FastMap::default();
+    for (i, c) in top.iter().enumerate() {
+        let alone = top
+            .get(i + 1)
+            .is_none_or(|n| (n.first, n.last) != (c.first, c.last))
+            && (i == 0 || (top[i - 1].first, top[i - 1].last) != (c.first, c.last));
+        if let Some(d) = ix
+            .form(c.r)
+            .and_then(|(slot, _)| slot.concept.domain.as_deref())
+            .filter(|_| alone)
+        {
+            *support.entry(d).or_insert(0) += 1;
+        }
+    }
+    let mut hits: Vec<(u32, Hit)> = Vec::with_capacity(top.len() + nested.len());
     let mut emit = |c: &Cand, base: (f32, bool), is_nested: bool| {
         let Some((slot, form)) = ix.form(c.r) else {
             return;
@@ -1102,22 +1120,32 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         });
         let Some(shared) = shared else { return };
         let (a, b) = (&us[c.first], &us[c.last]);
-        hits.push(Hit {
-            char_start: a.char_start,
-            char_end: b.char_end,
-            byte_start: a.start,
-            byte_end: b.end,
-            surface: s.get(a.start..b.end).unwrap_or("").to_string(),
-            concept_id: shared.concept_id.clone(),
-            term: shared.term.clone(),
-            variant: shared.variant.clone(),
-            lang: shared.lang.clone(),
-            match_kind: c.kind,
-            confidence: conf,
-            status: shared.status,
-            translations: shared.translations.clone(),
-            nested: is_nested,
-        });
+        let domain_support = slot
+            .concept
+            .domain
+            .as_deref()
+            .and_then(|d| support.get(d))
+            .copied()
+            .unwrap_or(0);
+        hits.push((
+            domain_support,
+            Hit {
+                char_start: a.char_start,
+                char_end: b.char_end,
+                byte_start: a.start,
+                byte_end: b.end,
+                surface: s.get(a.start..b.end).unwrap_or("").to_string(),
+                concept_id: shared.concept_id.clone(),
+                term: shared.term.clone(),
+                variant: shared.variant.clone(),
+                lang: shared.lang.clone(),
+                match_kind: c.kind,
+                confidence: conf,
+                status: shared.status,
+                translations: shared.translations.clone(),
+                nested: is_nested,
+            },
+        ));
     };
     for (c, b) in top.iter().zip(&top_base) {
         emit(c, *b, false);
@@ -1125,11 +1153,12 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     for (c, b) in nested.iter().zip(&nested_base) {
         emit(c, *b, true);
     }
-    let order = |a: &Hit, b: &Hit| {
+    let order = |(sa, a): &(u32, Hit), (sb, b): &(u32, Hit)| {
         a.char_start
             .cmp(&b.char_start)
             .then(b.char_end.cmp(&a.char_end))
             .then(b.confidence.total_cmp(&a.confidence))
+            .then(sb.cmp(sa))
             // Homographs on one span: by concept id, so the answer does not
             // depend on the order entries were imported in.
             .then_with(|| a.concept_id.cmp(&b.concept_id))
@@ -1139,7 +1168,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     if !hits.is_sorted_by(|a, b| order(a, b).is_le()) {
         hits.sort_by(order);
     }
-    hits
+    hits.into_iter().map(|(_, h)| h).collect()
 }
 
 #[cfg(test)]
