@@ -81,6 +81,11 @@ fn split_cells(mut d: ConceptDraft) -> ConceptDraft {
     d
 }
 
+/// A valid draft as read from a file, ready to plan.
+fn imported(d: ConceptDraft) -> ConceptDraft {
+    tidy(split_cells(d))
+}
+
 /// What to do with an entry that already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnDuplicate {
@@ -280,14 +285,7 @@ impl TermBases {
                     Ok(d) => match validate_draft(&d) {
                         Err(e) => report.error(invalid_issue(&e)),
                         Ok(()) if opts.dry_run => {
-                            self.plan(
-                                &tb,
-                                tidy(split_cells(d)),
-                                opts,
-                                &mut pending,
-                                &mut report,
-                                true,
-                            )?;
+                            self.plan(&tb, imported(d), opts, &mut pending, &mut report, true)?;
                         }
                         Ok(()) => {}
                     },
@@ -320,14 +318,7 @@ impl TermBases {
             if validate_draft(&d).is_err() {
                 continue;
             }
-            self.plan(
-                &tb,
-                tidy(split_cells(d)),
-                opts,
-                &mut pending,
-                &mut report,
-                false,
-            )?;
+            self.plan(&tb, imported(d), opts, &mut pending, &mut report, false)?;
             if pending.by_id.len() >= CHUNK {
                 self.write_chunk(&tb, &mut pending)?;
             }
