@@ -502,6 +502,53 @@ impl TermBases {
         Ok(recognize::recognize(&ix, text, opts))
     }
 
+    /// Recognizes terms with several term bases at once: the longest hit
+    /// at each place wins; on the same span the smaller term base comes
+    /// first (a curated base before a large general one, whatever order
+    /// they are named in), and the hits of the others there are dropped.
+    /// Each hit comes with the name of its term base.
+    pub fn recognize_many(
+        &self,
+        names: &[String],
+        text: &str,
+        opts: &RecognizeOptions,
+    ) -> Result<Vec<(String, Hit)>> {
+        let mut all: Vec<(usize, String, Hit)> = Vec::new();
+        for name in names {
+            let tb = self.base(name)?;
+            let ix = read(&tb.index);
+            let size = ix.len();
+            all.extend(
+                recognize::recognize(&ix, text, opts)
+                    .into_iter()
+                    .map(|h| (size, name.clone(), h)),
+            );
+        }
+        if names.len() < 2 {
+            return Ok(all.into_iter().map(|(_, n, h)| (n, h)).collect());
+        }
+        // Stable: within one base the recognizer's own order is kept.
+        all.sort_by_key(|(size, _, h)| (h.char_start, std::cmp::Reverse(h.char_end), *size));
+        let mut kept: Vec<(String, Hit)> = Vec::with_capacity(all.len());
+        let mut place: Option<(usize, usize, usize)> = None;
+        for (size, name, h) in all {
+            match place {
+                // Another hit of the winning base on the same span (a
+                // homograph) stays; everything else overlapping goes.
+                Some((s, e, z)) if h.char_start < e => {
+                    if (h.char_start, h.char_end, size) == (s, e, z) && !h.nested {
+                        kept.push((name, h));
+                    }
+                }
+                _ => {
+                    place = Some((h.char_start, h.char_end, size));
+                    kept.push((name, h));
+                }
+            }
+        }
+        Ok(kept)
+    }
+
     /// Recognizes terms in several segments under one read lock.
     pub fn recognize_segments(
         &self,

@@ -182,6 +182,11 @@ pub const EVERYDAY_CUES: &[&str] = &[
 /// تقني "technician"), so it needs evidence to be shown.
 const GENDER_SHIFT_COST: f32 = 0.4;
 
+/// From this many entries on, a term base is taken for a large general
+/// glossary whose single-word entries need evidence in the sentence (a
+/// curated base of a few hundred or thousand entries is trusted).
+pub const LARGE_TERM_BASE: usize = 10_000;
+
 /// How a hit (or lookup result) matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchKind {
@@ -924,6 +929,10 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     let cands = candidates(ix, s, &us, &words, &text_base);
     let (top, nested) = select(&cands, opts.include_nested);
     drop(cands);
+    // In a large glossary most single words are ordinary vocabulary (its
+    // entries for يمكن "enable", وضع "posture", كشف "detection"): there a
+    // single word needs evidence like an ambiguous one.
+    let large = ix.len() >= LARGE_TERM_BASE;
 
     let sets = word_sets();
     // Evidence per sentence: unambiguous hits (by concept), Latin tech
@@ -952,7 +961,14 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         if u.tech || form_tech {
             return (0.9, false);
         }
-        if form_ambiguous || u.ambiguous {
+        // A capitalized name matched by a lower-case word (a python in the
+        // zoo, a cup of java, windows and doors) is its everyday namesake
+        // unless the sentence says otherwise.
+        let case_shift = form.base == "en"
+            && form.text.chars().next().is_some_and(char::is_uppercase)
+            && s.get(u.start..u.end)
+                .is_some_and(|w| w.chars().all(|c| !c.is_uppercase()));
+        if form_ambiguous || u.ambiguous || case_shift || large {
             (0.4, true)
         } else {
             (0.85, false)
