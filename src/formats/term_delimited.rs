@@ -10,13 +10,18 @@
 //!   `|`. The first is preferred, the others admitted, unless a term ends with
 //!   a status marker `{deprecated}`, `{forbidden}`, `{admitted}`,
 //!   `{preferred}` (TBX names such as `{deprecatedTerm-admn-sts}` too).
-//!   Cells are **not** split on `;` or `,`: third-party files keep their
-//!   `; `-separated synonyms as one term, as written;
+//!   The reader does not split cells further; on import each term is then
+//!   split into the alternatives real glossaries write in one cell
+//!   (`،` `؛` `;` and numbered senses, qualifiers kept as notes: see
+//!   [`split_alternatives`]);
 //! * `id`; `domain` (or `subject`, `subjectField`); `pos` (or
 //!   `partOfSpeech`, applies to every term of the row); `definition`; `note`;
 //!   `status` (applies to every term without a marker, overriding the
 //!   preferred/admitted default); `context` / `context_words` (`|`-separated
-//!   disambiguation words); `<lang>_variants` (`|`-separated inflected forms
+//!   disambiguation words); `negative_context_words` (or `negative_context`,
+//!   `not_with`: `|`-separated words pointing to another sense);
+//!   `general` (`true`/`false`: general vocabulary, recognized only on
+//!   request; anything else is a `bad_general` row error); `<lang>_variants` (`|`-separated inflected forms
 //!   of the FIRST term of that language, e.g. `ar_variants`);
 //! * any other column is kept in the concept note as a `column: value` line
 //!   and reported once as an `unknown_column` warning.
@@ -71,6 +76,8 @@ enum Column {
     Note,
     Status,
     Context,
+    NegativeContext,
+    General,
     Unknown(String),
 }
 
@@ -190,6 +197,10 @@ impl<'a> TermDelimitedReader<'a> {
                 "note" | "notes" => Column::Note,
                 "status" => Column::Status,
                 "context" | "context_words" => Column::Context,
+                "negative_context" | "negative_context_words" | "not_with" => {
+                    Column::NegativeContext
+                }
+                "general" | "general_vocabulary" => Column::General,
                 _ => match header_language(name) {
                     Some(tag) => {
                         langs.push(tag.clone());
@@ -266,6 +277,20 @@ impl<'a> TermDelimitedReader<'a> {
                 Column::Definition => draft.definition = Some(value.to_owned()),
                 Column::Note => draft.note = Some(value.to_owned()),
                 Column::Context => draft.context_words = split_list(value),
+                Column::NegativeContext => draft.negative_context_words = split_list(value),
+                Column::General => {
+                    draft.general = match value.to_ascii_lowercase().as_str() {
+                        "1" | "true" | "yes" | "y" | "general" => true,
+                        "0" | "false" | "no" | "n" => false,
+                        _ => {
+                            return Err(FormatError::row(
+                                "bad_general",
+                                format!("`general` is `true` or `false`, not `{value}`"),
+                            )
+                            .at(line, column))
+                        }
+                    }
+                }
                 Column::Status => {
                     status = Some(TermStatus::parse(value).ok_or_else(|| {
                         FormatError::row("bad_status", format!("unknown status `{value}`"))
@@ -798,7 +823,7 @@ fn term_cell(term: &Term, first: bool) -> String {
 
 /// Writes `concepts` as CSV (`delimiter` `b','`, RFC 4180 quoting) or TSV
 /// (`b'\t'`, backslash escapes) with the header
-/// `id,<lang…>,<lang>_variants…,domain,pos,definition,note,context_words`.
+/// `id,<lang…>,<lang>_variants…,domain,pos,definition,note,context_words,negative_context_words,general`.
 /// `langs` are the language columns (pass the union of the concepts' tags;
 /// terms in other languages are not written). Streams one row at a time.
 pub fn write_terms_delimited<W: Write>(
@@ -820,9 +845,17 @@ pub fn write_terms_delimited<W: Write>(
     header.extend(langs.iter().cloned());
     header.extend(langs.iter().map(|l| format!("{l}_variants")));
     header.extend(
-        ["domain", "pos", "definition", "note", "context_words"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "domain",
+            "pos",
+            "definition",
+            "note",
+            "context_words",
+            "negative_context_words",
+            "general",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     writer.write_record(&header)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
@@ -861,14 +894,10 @@ pub fn write_terms_delimited<W: Write>(
         row.push(pos.unwrap_or_default().to_owned());
         row.push(concept.definition.clone().unwrap_or_default());
         row.push(concept.note.clone().unwrap_or_default());
-        row.push(
-            concept
-                .context_words
-                .iter()
-                .map(|w| item(w))
-                .collect::<Vec<_>>()
-                .join("|"),
-        );
+        for words in [&concept.context_words, &concept.negative_context_words] {
+            row.push(words.iter().map(|w| item(w)).collect::<Vec<_>>().join("|"));
+        }
+        row.push(if concept.general { "true" } else { "" }.to_string());
         if tsv {
             for field in row.iter_mut() {
                 *field = tsv_escape(field);
@@ -1185,6 +1214,8 @@ mod tests {
                 definition: Some("وحدة تخزين, \"مسماة\"\nسطر ثان\tمع جدولة \\ شرطة".into()),
                 note: Some("note, with \"quotes\"\r\nand lines".into()),
                 context_words: vec!["قرص".into(), "disk".into()],
+                negative_context_words: vec!["مطعم".into()],
+                general: true,
                 terms: t1,
                 created: now,
                 modified: now,
@@ -1195,6 +1226,8 @@ mod tests {
                 definition: None,
                 note: None,
                 context_words: vec![],
+                negative_context_words: vec![],
+                general: false,
                 terms: t2,
                 created: now,
                 modified: now,
@@ -1209,6 +1242,8 @@ mod tests {
             definition: c.definition.clone(),
             note: c.note.clone(),
             context_words: c.context_words.clone(),
+            negative_context_words: c.negative_context_words.clone(),
+            general: c.general,
             terms: c.terms.clone(),
         }
     }

@@ -23,6 +23,9 @@ impl TermRecognizer for TermBaseRecognizer<'_> {
         let opts = RecognizeOptions {
             lang: Some(source_lang.to_string()),
             target_lang: Some(target_lang.to_string()),
+            // Alignment and checks need the general words too (the checks
+            // know not to require their translation).
+            include_general: true,
             ..RecognizeOptions::default()
         };
         let found = self

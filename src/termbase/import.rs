@@ -221,6 +221,8 @@ fn same_content(a: &Concept, b: &Concept) -> bool {
         && a.definition == b.definition
         && a.note == b.note
         && a.context_words == b.context_words
+        && a.negative_context_words == b.negative_context_words
+        && a.general == b.general
         && a.terms == b.terms
 }
 
@@ -230,11 +232,17 @@ fn merge(existing: &Concept, d: ConceptDraft) -> Concept {
     c.domain = c.domain.or(d.domain);
     c.definition = c.definition.or(d.definition);
     c.note = c.note.or(d.note);
-    for w in d.context_words {
-        if !c.context_words.contains(&w) {
-            c.context_words.push(w);
+    for (words, new) in [
+        (&mut c.context_words, d.context_words),
+        (&mut c.negative_context_words, d.negative_context_words),
+    ] {
+        for w in new {
+            if !words.contains(&w) {
+                words.push(w);
+            }
         }
     }
+    c.general |= d.general;
     for (tag, terms) in d.terms {
         let list = c.terms.entry(tag).or_default();
         for t in terms {

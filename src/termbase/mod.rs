@@ -230,6 +230,8 @@ fn concept_from(d: ConceptDraft, id: String, created: DateTime<Utc>) -> Concept 
         definition: d.definition,
         note: d.note,
         context_words: d.context_words,
+        negative_context_words: d.negative_context_words,
+        general: d.general,
         terms: d.terms,
         created,
         modified: Utc::now(),

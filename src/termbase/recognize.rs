@@ -23,12 +23,12 @@
 //!   (`GPU`, `H800`) at 0.9; other unambiguous single words at 0.85;
 //! - a single word is *ambiguous* when its concept's note mentions another
 //!   sense (`also …`, `ambiguous`, `أيضا`) or it is in the built-in list
-//!   [`AMBIGUOUS_WORDS`]; it starts at 0.4 and gains +0.2 per other
+//!   the shipped lexicon's ambiguous words (`text::lexicon`); it starts at 0.4 and gains +0.2 per other
 //!   unambiguous term in the same sentence (at most two count), +0.15 for a
 //!   Latin tech token (acronym, letters+digits), +0.3 when one of the
 //!   concept's `context_words` is present, +0.1 when another hit shares its
 //!   domain, and loses 0.3 when an everyday-sense cue word of
-//!   [`EVERYDAY_CUES`] is present; it is capped at 0.9;
+//!   the lexicon's everyday cues is present; it is capped at 0.9;
 //! - the match kind costs a little: normalized −0.01, inflected/variant
 //!   −0.03; a single word matched only by dropping a feminine ending its
 //!   term lacks (معالجة "processing" for معالج "processor") −0.15.
@@ -52,135 +52,15 @@ use std::sync::{Arc, OnceLock};
 /// alone (0.4) is dropped, one with a single piece of evidence is kept.
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
 
-/// Single words that are terms in one sense and everyday words in another.
-/// Matched by their term key, so clitic and plural forms are covered.
-pub const AMBIGUOUS_WORDS: &[&str] = &[
-    // Arabic
-    "خادم",   // server / servant
-    "ذكاء",   // (artificial) intelligence / a person's intelligence
-    "شريحة",  // chip, SIM, slide / slice, segment of society
-    "رقاقة",  // chip / wafer, thin sheet, flake
-    "نموذج",  // model / example, form
-    "ذاكرة",  // memory (RAM) / human memory
-    "شبكة",   // network / net, grid
-    "سحابة",  // cloud computing / a cloud
-    "منصة",   // platform / stage, podium
-    "برنامج", // program / TV show, plan
-    "محول",   // transformer / converter, adapter
-    "تدريب",  // training / sports training
-    "وزن",    // weight (model) / body weight
-    "رمز",    // token / symbol
-    "معامل",  // parameter / laboratories, coefficient
-    "فأرة",   // mouse
-    "نافذة",  // window
-    "ملف",    // file / dossier, issue
-    "قرص",    // disk / tablet, disc
-    "تطبيق",  // application / implementation
-    // English
-    "server",
-    "chip",
-    "model",
-    "mouse",
-    "cloud",
-    "window",
-    "bug",
-    "virus",
-    "memory",
-    "driver",
-    "platform",
-    "network",
-    "cell",
-    "token",
-    "training",
-    "weight",
-    "transformer",
-    "table",
-    "file",
-    "key",
-    "port",
-    "shell",
-    "tablet",
-    "apple",
-    "python",
-    "java",
-    "agent",
-    "attention",
-    "kernel",
-];
-
-/// Words that point at the everyday sense of an ambiguous term.
-pub const EVERYDAY_CUES: &[&str] = &[
-    // Arabic
-    "مطعم",
-    "مطاعم",
-    "سيد",
-    "سيده",
-    "سيدها",
-    "قصر",
-    "منزل",
-    "بيت",
-    "الطفل",
-    "طفل",
-    "أطفال",
-    "عائلة",
-    "خشب",
-    "خشبية",
-    "بطاطس",
-    "أزياء",
-    "عارضة",
-    "عرض أزياء",
-    "مجتمع",
-    "المجتمع",
-    "فقيرة",
-    "الفقراء",
-    "الطبقة",
-    "شرائح المجتمع",
-    "خبز",
-    "لحم",
-    "جبن",
-    "فطري",
-    "حاد",
-    "النادل",
-    "مسجد",
-    "الحرمين",
-    "قدوة",
-    "يحتذى",
-    "سمنة",
-    "رياضي",
-    "رياضية",
-    "الملعب",
-    // English
-    "restaurant",
-    "waiter",
-    "waitress",
-    "tip",
-    "table",
-    "menu",
-    "diner",
-    "wood",
-    "wooden",
-    "potato",
-    "fashion",
-    "runway",
-    "catwalk",
-    "magazine",
-    "role",
-    "poker",
-    "paint",
-    "mug",
-    "tennis",
-    "volleyball",
-    "kitchen",
-    "cheese",
-    "cat",
-    "garden",
-];
-
 /// What a single word matched only by dropping a feminine ending its term
 /// lacks costs: with a large glossary such a hit is mostly another noun
 /// (معالجة "processing" is not معالج "processor", تقنية "technology" not
 /// تقني "technician"), so it needs evidence to be shown.
 const GENDER_SHIFT_COST: f32 = 0.4;
+
+/// What a word of the concept's negative context in the sentence costs: a
+/// multi-word term (0.95) falls below the default threshold too.
+const NEGATIVE_CONTEXT_COST: f32 = 0.5;
 
 /// From this many entries on, a term base is taken for a large general
 /// glossary whose single-word entries need evidence in the sentence (a
@@ -240,6 +120,9 @@ pub struct RecognizeOptions {
     pub include_nested: bool,
     /// Hits below this confidence (0–1) are dropped.
     pub min_confidence: f32,
+    /// Also report general vocabulary: entries flagged `general` and single
+    /// words of the lexicon's general list (شركة "company").
+    pub include_general: bool,
 }
 
 impl Default for RecognizeOptions {
@@ -249,6 +132,7 @@ impl Default for RecognizeOptions {
             target_lang: None,
             include_nested: false,
             min_confidence: DEFAULT_MIN_CONFIDENCE,
+            include_general: false,
         }
     }
 }
@@ -293,6 +177,7 @@ pub struct Hit {
 /// The everyday-sense and ambiguous word sets as match keys.
 struct WordSets {
     ambiguous: HashSet<String>,
+    general: HashSet<String>,
     cues: HashSet<String>,
 }
 
@@ -301,8 +186,9 @@ fn word_sets() -> &'static WordSets {
     SETS.get_or_init(|| {
         let key = |w: &&str| text::term_key_auto(w);
         WordSets {
-            ambiguous: AMBIGUOUS_WORDS.iter().map(key).collect(),
-            cues: EVERYDAY_CUES
+            ambiguous: text::lexicon::ambiguous_words().iter().map(key).collect(),
+            general: text::lexicon::general_words().iter().map(key).collect(),
+            cues: text::lexicon::everyday_cues()
                 .iter()
                 .filter(|w| !w.contains(' '))
                 .map(key)
@@ -424,7 +310,7 @@ struct Unit {
     char_end: usize,
     /// Position of the word's analysis in the call's distinct words.
     word: usize,
-    /// The word (any of its keys) is in [`AMBIGUOUS_WORDS`].
+    /// The word (any of its keys) is in the shipped lexicon's ambiguous words (`text::lexicon`).
     ambiguous: bool,
     /// Arabic script and not a preposition (subject to article agreement).
     arabic_content: bool,
@@ -989,7 +875,10 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         .zip(&top_base)
         .chain(nested.iter().zip(&nested_base))
     {
-        if b.1 || c.stop {
+        let negative = ix
+            .form(c.r)
+            .is_some_and(|(slot, _)| !slot.negative_keys.is_empty());
+        if b.1 || c.stop || negative {
             needs_sets[us[c.first].sentence] = true;
         }
     }
@@ -1106,7 +995,25 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         {
             return;
         }
-        let conf = confidence(c, base);
+        // General vocabulary only on request.
+        if !opts.include_general
+            && (slot.concept.general
+                || (c.first == c.last
+                    && form.keys.len() == 1
+                    && form.keys.first().is_some_and(|k| sets.general.contains(k))))
+        {
+            return;
+        }
+        let mut conf = confidence(c, base);
+        // A word of the concept's negative context in the sentence points
+        // to another sense (خادم with مسجد): most of the confidence goes.
+        if slot
+            .negative_keys
+            .iter()
+            .any(|k| keys[us[c.first].sentence].contains(k.as_str()))
+        {
+            conf = ((conf - NEGATIVE_CONTEXT_COST).max(0.0) * 100.0).round() / 100.0;
+        }
         if conf < opts.min_confidence {
             return;
         }

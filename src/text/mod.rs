@@ -52,6 +52,7 @@
 
 pub mod arabic;
 pub mod english;
+pub mod lexicon;
 pub mod normalize;
 pub mod plural;
 pub mod segment;

@@ -17,6 +17,7 @@
 //! assert!(stopword::is_stopword("it") && !stopword::is_stopword("IT"));
 //! ```
 
+use super::lexicon::entries;
 use super::normalize::{fold, normalize, Fold};
 use super::{KeyKind, WordKey};
 use std::collections::HashSet;
@@ -31,12 +32,6 @@ struct Lists {
     /// Normalized forms, for keys that are not a slice of the word (a
     /// broken plural's singular).
     normalized: HashSet<String>,
-}
-
-fn entries(body: &str) -> impl Iterator<Item = &str> {
-    body.lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
 }
 
 fn lists() -> &'static Lists {
