@@ -174,6 +174,9 @@ fn recognition_on_false_friend_sentences() {
         ("false_friends.ar.tsv", "ar"),
         ("false_friends.en.tsv", "en"),
     ] {
-        report(&tbs, &format!("false friends {lang}"), file, lang);
+        let d = report(&tbs, &format!("false friends {lang}"), file, lang);
+        // Regression guards at the levels reached (see README).
+        assert!(d.precision() >= 0.8, "{lang} precision {}", d.precision());
+        assert!(d.recall() >= 0.55, "{lang} recall {}", d.recall());
     }
 }

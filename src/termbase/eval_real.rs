@@ -317,5 +317,11 @@ fn real_glossary_flags_on_news_prose() {
             s.wanted,
             pct(s.wanted_found, s.wanted),
         );
+        // Regression guards at the levels reached (see README).
+        assert_eq!(s.function_hits, 0, "{label}");
+        if bases.len() > 1 {
+            assert!(pct(s.misleading, s.flags) <= 10.0, "{label}: {s:?}");
+            assert!(pct(s.first_right, s.term_flags) >= 90.0, "{label}: {s:?}");
+        }
     }
 }

@@ -917,7 +917,9 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             distinct.sort_unstable();
             distinct.dedup();
             conf += 0.2 * distinct.len().min(2) as f32;
-            if tech[sent].iter().any(|&i| i < c.first || i > c.last) {
+            // A Latin tech token says the text is technical, not that a
+            // large glossary's single word is meant technically.
+            if !large && tech[sent].iter().any(|&i| i < c.first || i > c.last) {
                 conf += 0.15;
             }
             if let Some(slot) = slot {
