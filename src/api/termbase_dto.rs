@@ -459,6 +459,12 @@ pub struct HitDto {
     /// Inside a longer hit (only with `include_nested`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nested: bool,
+    /// Why the hit has its confidence, as stable codes: the match kind,
+    /// the starting point (`multi_word`, `tech_name`, `unambiguous_word`,
+    /// `ambiguous_word`, `large_glossary_word`, `lowercase_namesake`), then
+    /// what moved it (`other_terms`, `tech_token`, `context_word`,
+    /// `same_domain`, `everyday_cue`, `gender_shift`, `negative_context`).
+    pub evidence: Vec<String>,
 }
 
 impl From<&Hit> for HitDto {
@@ -476,6 +482,7 @@ impl From<&Hit> for HitDto {
             status: h.status.into(),
             translations: h.translations.iter().map(Into::into).collect(),
             nested: h.nested,
+            evidence: h.evidence.iter().map(|e| e.to_string()).collect(),
         }
     }
 }

@@ -551,7 +551,14 @@ impl TermBases {
         Ok(kept)
     }
 
-    /// Recognizes terms in several segments under one read lock.
+    /// Recognizes terms in several segments (one document) under one read
+    /// lock, weighing ambiguous hits with evidence from the whole document:
+    /// a hit below `min_confidence` in its own segment gains 0.2
+    /// (`document_term`) when its concept is a confident hit (kept at
+    /// `min_confidence`, at least 0.5) in another segment, and 0.1
+    /// (`document_domain`) when confident hits in other segments share its
+    /// subject field; a hit that an everyday cue
+    /// or a negative context word lowered gains nothing.
     pub fn recognize_segments(
         &self,
         name: &str,
@@ -560,9 +567,55 @@ impl TermBases {
     ) -> Result<Vec<Vec<Hit>>> {
         let tb = self.base(name)?;
         let ix = read(&tb.index);
-        Ok(segments
+        let all = RecognizeOptions {
+            min_confidence: 0.0,
+            ..opts.clone()
+        };
+        let per: Vec<Vec<Hit>> = segments
             .iter()
-            .map(|s| recognize::recognize(&ix, s, opts))
+            .map(|s| recognize::recognize(&ix, s, &all))
+            .collect();
+        // Confident concepts and domains per segment.
+        let domain_of = |h: &Hit| ix.get(&h.concept_id).and_then(|c| c.domain.clone());
+        let mut confident: Vec<(usize, Arc<str>, Option<String>)> = Vec::new();
+        for (i, hits) in per.iter().enumerate() {
+            for h in hits
+                .iter()
+                .filter(|h| h.confidence >= opts.min_confidence.max(0.5))
+            {
+                confident.push((i, h.concept_id.clone(), domain_of(h)));
+            }
+        }
+        Ok(per
+            .into_iter()
+            .enumerate()
+            .map(|(i, hits)| {
+                hits.into_iter()
+                    .filter_map(|mut h| {
+                        let lowered = h
+                            .evidence
+                            .iter()
+                            .any(|e| matches!(*e, "everyday_cue" | "negative_context"));
+                        if h.confidence < opts.min_confidence && !lowered {
+                            let elsewhere =
+                                |f: &dyn Fn(&(usize, Arc<str>, Option<String>)) -> bool| {
+                                    confident.iter().any(|c| c.0 != i && f(c))
+                                };
+                            if elsewhere(&|c| c.1 == h.concept_id) {
+                                h.confidence += 0.2;
+                                h.evidence.push("document_term");
+                            }
+                            let d = domain_of(&h);
+                            if d.is_some() && elsewhere(&|c| c.2 == d) {
+                                h.confidence += 0.1;
+                                h.evidence.push("document_domain");
+                            }
+                            h.confidence = (h.confidence.min(0.9) * 100.0).round() / 100.0;
+                        }
+                        (h.confidence >= opts.min_confidence).then_some(h)
+                    })
+                    .collect()
+            })
             .collect())
     }
 }

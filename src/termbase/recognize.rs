@@ -172,7 +172,16 @@ pub struct Hit {
     pub translations: Arc<[Translation]>,
     /// Whether this hit lies inside a longer hit (only with `include_nested`).
     pub nested: bool,
+    /// Why it has its confidence, as stable codes: the match kind, then
+    /// the starting point (`multi_word`, `tech_name`, `unambiguous_word`,
+    /// `ambiguous_word`, `large_glossary_word`, `lowercase_namesake`), then
+    /// what moved it (`other_terms`, `tech_token`, `context_word`,
+    /// `same_domain`, `everyday_cue`, `gender_shift`, `negative_context`).
+    pub evidence: Vec<&'static str>,
 }
+
+/// A hit's starting confidence, whether it needs evidence, and why.
+type Base = (f32, bool, &'static str);
 
 /// The everyday-sense and ambiguous word sets as match keys.
 struct WordSets {
@@ -826,12 +835,12 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     // A form's own evidence (a Latin tech name, an ambiguous word) is the
     // same at each of its occurrences: worked out once per form.
     let mut form_facts: FastMap<TermRef, (bool, bool)> = FastMap::default();
-    let mut base_of = |c: &Cand| -> (f32, bool) {
+    let mut base_of = |c: &Cand| -> Base {
         let Some((slot, form)) = ix.form(c.r) else {
-            return (0.0, true);
+            return (0.0, true, "unknown");
         };
         if form.keys.len() > 1 {
-            return (0.95, false);
+            return (0.95, false, "multi_word");
         }
         let (form_tech, form_ambiguous) = *form_facts.entry(c.r).or_insert_with(|| {
             (
@@ -845,7 +854,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         });
         let u = &us[c.first];
         if u.tech || form_tech {
-            return (0.9, false);
+            return (0.9, false, "tech_name");
         }
         // A capitalized name matched by a lower-case word (a python in the
         // zoo, a cup of java, windows and doors) is its everyday namesake
@@ -854,14 +863,18 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             && form.text.chars().next().is_some_and(char::is_uppercase)
             && s.get(u.start..u.end)
                 .is_some_and(|w| w.chars().all(|c| !c.is_uppercase()));
-        if form_ambiguous || u.ambiguous || case_shift || large {
-            (0.4, true)
+        if case_shift {
+            (0.4, true, "lowercase_namesake")
+        } else if form_ambiguous || u.ambiguous {
+            (0.4, true, "ambiguous_word")
+        } else if large {
+            (0.4, true, "large_glossary_word")
         } else {
-            (0.85, false)
+            (0.85, false, "unambiguous_word")
         }
     };
-    let top_base: Vec<(f32, bool)> = top.iter().map(&mut base_of).collect();
-    let nested_base: Vec<(f32, bool)> = nested.iter().map(&mut base_of).collect();
+    let top_base: Vec<Base> = top.iter().map(&mut base_of).collect();
+    let nested_base: Vec<Base> = nested.iter().map(&mut base_of).collect();
     let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
     let mut strong: Vec<Vec<(u32, Option<&str>, usize)>> = vec![Vec::new(); n_sent];
     let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
@@ -904,8 +917,9 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             }
         }
     }
-    let confidence = |c: &Cand, (base, ambiguous): (f32, bool)| -> f32 {
+    let confidence = |c: &Cand, (base, ambiguous, why): Base| -> (f32, Vec<&'static str>) {
         let mut conf = base;
+        let mut evidence = vec![c.kind.as_str(), why];
         if ambiguous {
             let sent = us[c.first].sentence;
             let slot = ix.form(c.r).map(|(s, _)| s);
@@ -917,10 +931,14 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             distinct.sort_unstable();
             distinct.dedup();
             conf += 0.2 * distinct.len().min(2) as f32;
+            if !distinct.is_empty() {
+                evidence.push("other_terms");
+            }
             // A Latin tech token says the text is technical, not that a
             // large glossary's single word is meant technically.
             if !large && tech[sent].iter().any(|&i| i < c.first || i > c.last) {
                 conf += 0.15;
+                evidence.push("tech_token");
             }
             if let Some(slot) = slot {
                 if slot
@@ -929,20 +947,24 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                     .any(|k| keys[sent].contains(k.as_str()))
                 {
                     conf += 0.3;
+                    evidence.push("context_word");
                 }
                 if let Some(d) = slot.concept.domain.as_deref() {
                     if others.iter().any(|o| o.1 == Some(d)) {
                         conf += 0.1;
+                        evidence.push("same_domain");
                     }
                 }
             }
             if sets.cues.iter().any(|k| literal[sent].contains(k.as_str())) {
                 conf -= 0.3;
+                evidence.push("everyday_cue");
             }
             conf = conf.min(0.9);
         }
         if c.gender_shift {
             conf -= GENDER_SHIFT_COST;
+            evidence.push("gender_shift");
         }
         conf -= match c.kind {
             MatchKind::Exact => 0.0,
@@ -950,7 +972,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             MatchKind::Variant | MatchKind::Inflected => 0.03,
             MatchKind::Prefix | MatchKind::Fuzzy => 0.25,
         };
-        (conf.clamp(0.0, 1.0) * 100.0).round() / 100.0
+        ((conf.clamp(0.0, 1.0) * 100.0).round() / 100.0, evidence)
     };
 
     // The entry's texts, shared by all hits of a form (see [`Hit`]).
@@ -983,7 +1005,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         }
     }
     let mut hits: Vec<(u32, Hit)> = Vec::with_capacity(top.len() + nested.len());
-    let mut emit = |c: &Cand, base: (f32, bool), is_nested: bool| {
+    let mut emit = |c: &Cand, base: Base, is_nested: bool| {
         let Some((slot, form)) = ix.form(c.r) else {
             return;
         };
@@ -1006,7 +1028,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         {
             return;
         }
-        let mut conf = confidence(c, base);
+        let (mut conf, mut evidence) = confidence(c, base);
         // A word of the concept's negative context in the sentence points
         // to another sense (خادم with مسجد): most of the confidence goes.
         if slot
@@ -1015,6 +1037,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             .any(|k| keys[us[c.first].sentence].contains(k.as_str()))
         {
             conf = ((conf - NEGATIVE_CONTEXT_COST).max(0.0) * 100.0).round() / 100.0;
+            evidence.push("negative_context");
         }
         if conf < opts.min_confidence {
             return;
@@ -1069,6 +1092,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                 status: shared.status,
                 translations: shared.translations.clone(),
                 nested: is_nested,
+                evidence,
             },
         ));
     };
@@ -1305,6 +1329,40 @@ mod tests {
         // A stop word confirmed by the concept's own context words.
         let hits = run(&tbs, "الحرف اليوناني ألف");
         assert!(hits.iter().any(|h| h.1 == "alpha"), "{hits:?}");
+    }
+
+    /// Issue 19: the segments of one document vouch for each other's
+    /// ambiguous hits, and every hit says why it has its confidence.
+    #[test]
+    fn regression_19_document_context_and_evidence() {
+        let mut server = draft(Some("server"), &["خادم"], &["server"]);
+        server.domain = Some("computing".into());
+        server.negative_context_words = vec!["مسجد".into()];
+        let mut cloud = draft(Some("cloud"), &["حوسبة سحابية"], &["cloud computing"]);
+        cloud.domain = Some("computing".into());
+        let tbs = tb(vec![server, cloud]);
+        let segs: Vec<String> = [
+            "نقلت الشركة الخادم إلى الحوسبة السحابية",
+            "تعطل الخادم ليلا",
+            "يعمل خادم المسجد كل صباح",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let opts = RecognizeOptions::default();
+        // Alone, the second segment's server lacks evidence.
+        assert!(tbs.recognize("t", &segs[1], &opts).unwrap().is_empty());
+        let per = tbs.recognize_segments("t", &segs, &opts).unwrap();
+        let server0 = per[0].iter().find(|h| &*h.concept_id == "server").unwrap();
+        assert!(server0.evidence.contains(&"other_terms"), "{server0:?}");
+        let server1 = per[1].iter().find(|h| &*h.concept_id == "server");
+        let server1 = server1.unwrap_or_else(|| panic!("{:?}", per[1]));
+        assert!(server1.evidence.contains(&"document_term"), "{server1:?}");
+        // The mosque's servant: a negative context word; the document does
+        // not rescue it.
+        assert!(per[2].is_empty(), "{:?}", per[2]);
+        let multi = per[0].iter().find(|h| &*h.concept_id == "cloud").unwrap();
+        assert_eq!(multi.evidence, vec!["inflected", "multi_word"]);
     }
 
     #[test]
