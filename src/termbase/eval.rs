@@ -177,6 +177,6 @@ fn recognition_on_false_friend_sentences() {
         let d = report(&tbs, &format!("false friends {lang}"), file, lang);
         // Regression guards at the levels reached (see README).
         assert!(d.precision() >= 0.8, "{lang} precision {}", d.precision());
-        assert!(d.recall() >= 0.55, "{lang} recall {}", d.recall());
+        assert!(d.recall() >= 0.6, "{lang} recall {}", d.recall());
     }
 }
