@@ -41,6 +41,23 @@
 //!
 //! Hits under `min_confidence` (default [`DEFAULT_MIN_CONFIDENCE`]) are
 //! dropped; `0` returns everything.
+//!
+//! # Real, noisy glossaries (issue 19)
+//! - a single word that is a stop word (`text::stopword`), or reached only
+//!   through a stem that is one, is no hit unless the concept's context
+//!   words are present; in a multi-word term such a word matches only
+//!   itself (light forms: إلى is not آلي);
+//! - a nisba ending on one side only (الصينية / الصين) or a broken plural of
+//!   a shadda-vowelled participle (مراكز / مُرَكِّز) is another word; a
+//!   feminine ending the term lacks costs [`GENDER_SHIFT_COST`];
+//! - in a term base of [`LARGE_TERM_BASE`] entries or more, single words,
+//!   and everywhere lower-case namesakes of capitalized names, start like
+//!   ambiguous words (a Latin tech token does not vouch for the former);
+//! - a word of the concept's `negative_context_words` costs
+//!   [`NEGATIVE_CONTEXT_COST`]; entries flagged `general` and single words of
+//!   the lexicon's general list are reported only with `include_general`;
+//! - homographs on one span are ordered by how many other spans their
+//!   subject field holds in the text; every hit lists its `evidence`.
 
 use super::index::{is_latin, norm_text, Index, IndexedTerm, TermRef};
 use super::model::{same_base_lang, Concept, TermStatus};
