@@ -238,6 +238,9 @@ fn concept_from(d: ConceptDraft, id: String, created: DateTime<Utc>) -> Concept 
     }
 }
 
+/// A confident hit of a document: (segment, concept id, subject field).
+type Confident = (usize, Arc<str>, Option<String>);
+
 impl TermBases {
     /// Opens the term bases kept in `store` (loads their indexes).
     pub fn open(store: &Store) -> crate::store::Result<TermBases> {
@@ -577,7 +580,7 @@ impl TermBases {
             .collect();
         // Confident concepts and domains per segment.
         let domain_of = |h: &Hit| ix.get(&h.concept_id).and_then(|c| c.domain.clone());
-        let mut confident: Vec<(usize, Arc<str>, Option<String>)> = Vec::new();
+        let mut confident: Vec<Confident> = Vec::new();
         for (i, hits) in per.iter().enumerate() {
             for h in hits
                 .iter()
@@ -597,10 +600,9 @@ impl TermBases {
                             .iter()
                             .any(|e| matches!(*e, "everyday_cue" | "negative_context"));
                         if h.confidence < opts.min_confidence && !lowered {
-                            let elsewhere =
-                                |f: &dyn Fn(&(usize, Arc<str>, Option<String>)) -> bool| {
-                                    confident.iter().any(|c| c.0 != i && f(c))
-                                };
+                            let elsewhere = |f: &dyn Fn(&Confident) -> bool| {
+                                confident.iter().any(|c| c.0 != i && f(c))
+                            };
                             if elsewhere(&|c| c.1 == h.concept_id) {
                                 h.confidence += 0.2;
                                 h.evidence.push("document_term");
