@@ -108,8 +108,8 @@ pub fn key_part(word: &str, prefix_chars: usize, key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{script_lang, word_keys, Lang};
     use super::*;
-    use crate::text::{word_keys, Lang};
 
     #[test]
     fn lists_are_clean() {
@@ -122,7 +122,7 @@ mod tests {
                 if name == "en" {
                     assert!(w.chars().all(|c| c.is_ascii_lowercase()), "{w:?}");
                 } else {
-                    assert!(crate::text::script_lang(w) == Lang::Ar, "{w:?}");
+                    assert!(script_lang(w) == Lang::Ar, "{w:?}");
                 }
             }
         }
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn stems_that_stripping_turns_into_function_words() {
         let stop = |w: &str| {
-            let lang = crate::text::script_lang(w);
+            let lang = script_lang(w);
             word_keys(w, lang).iter().any(|k| is_stop_key(w, k))
         };
         for w in ["وإلى", "إليه", "وبين", "وعلى", "والعام", "its", "Thousands"]
