@@ -6,6 +6,7 @@
 //! is documented where it is defined. Wire types derive `ToSchema`; domain
 //! types do not.
 
+pub mod analysis;
 pub mod auth;
 pub mod docs;
 pub mod download;
@@ -18,6 +19,7 @@ pub mod suggest;
 pub mod termbase_dto;
 pub mod termbases;
 pub mod upload;
+pub mod xliff;
 
 pub use error::{ApiError, Problem};
 pub use state::AppState;
@@ -39,7 +41,8 @@ use utoipa::OpenApi;
         (name = "health", description = "Liveness and readiness"),
         (name = "termbases", description = "Term bases, entries, lookup, recognition, import/export"),
         (name = "memories", description = "Translation memories, units, fuzzy search, concordance, import/export"),
-        (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks")
+        (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks"),
+        (name = "xliff", description = "CAT tools through their own files: XLIFF pre-translation (1.2, SDLXLIFF, MQXLIFF, 2.x) and match analysis")
     )
 )]
 pub struct ApiDoc;
@@ -111,6 +114,8 @@ fn fragments() -> Vec<utoipa::openapi::OpenApi> {
         memories::MemoryApi::openapi(),
         suggest::SuggestApi::openapi(),
         termbases::TermbaseApi::openapi(),
+        xliff::XliffApi::openapi(),
+        analysis::AnalysisApi::openapi(),
     ]
 }
 
@@ -148,6 +153,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     memories::configure(cfg);
     suggest::configure(cfg);
     termbases::configure(cfg);
+    xliff::configure(cfg);
+    analysis::configure(cfg);
 }
 
 /// Echoes the request id that the tracing middleware assigned (and logs
