@@ -128,6 +128,8 @@ fn concepts(text: &str) -> Vec<Concept> {
                 definition: None,
                 note: None,
                 context_words: vec![],
+                negative_context_words: vec![],
+                general: false,
                 terms,
                 created: now,
                 modified: now,

@@ -167,6 +167,14 @@ pub struct EntryInput {
     /// Words whose presence confirms the technical sense (any language).
     #[serde(default)]
     pub context_words: Vec<String>,
+    /// Words whose presence points to another sense (خادم not with مطعم,
+    /// مسجد): a hit near one loses most of its confidence.
+    #[serde(default)]
+    pub negative_context_words: Vec<String>,
+    /// General vocabulary (شركة "company"): recognized only with
+    /// `include_general`.
+    #[serde(default)]
+    pub general: bool,
     /// Terms per language tag (`ar`, `en`, `ar-SA`, …).
     pub terms: BTreeMap<String, Vec<TermInput>>,
 }
@@ -179,6 +187,8 @@ impl From<EntryInput> for ConceptDraft {
             definition: e.definition,
             note: e.note,
             context_words: e.context_words,
+            negative_context_words: e.negative_context_words,
+            general: e.general,
             terms: e
                 .terms
                 .into_iter()
@@ -223,6 +233,12 @@ pub struct EntryDto {
     /// Disambiguation context words.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub context_words: Vec<String>,
+    /// Words pointing to another sense.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub negative_context_words: Vec<String>,
+    /// General vocabulary, recognized only on request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub general: bool,
     /// Terms per language tag.
     pub terms: BTreeMap<String, Vec<TermDto>>,
     /// Creation time.
@@ -239,6 +255,8 @@ impl From<&Concept> for EntryDto {
             definition: c.definition.clone(),
             note: c.note.clone(),
             context_words: c.context_words.clone(),
+            negative_context_words: c.negative_context_words.clone(),
+            general: c.general,
             terms: c
                 .terms
                 .iter()
@@ -402,6 +420,10 @@ pub struct RecognizeRequest {
     /// Drop hits under this confidence, 0–1 (default 0.5; 0 returns all).
     #[serde(default)]
     pub min_confidence: Option<f32>,
+    /// Also report general vocabulary (entries flagged `general`, and
+    /// single words such as شركة "company" of the shipped general list).
+    #[serde(default)]
+    pub include_general: bool,
 }
 
 /// One recognized term.
@@ -437,6 +459,12 @@ pub struct HitDto {
     /// Inside a longer hit (only with `include_nested`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nested: bool,
+    /// Why the hit has its confidence, as stable codes: the match kind,
+    /// the starting point (`multi_word`, `tech_name`, `unambiguous_word`,
+    /// `ambiguous_word`, `large_glossary_word`, `lowercase_namesake`), then
+    /// what moved it (`other_terms`, `tech_token`, `context_word`,
+    /// `same_domain`, `everyday_cue`, `gender_shift`, `negative_context`).
+    pub evidence: Vec<String>,
 }
 
 impl From<&Hit> for HitDto {
@@ -454,6 +482,7 @@ impl From<&Hit> for HitDto {
             status: h.status.into(),
             translations: h.translations.iter().map(Into::into).collect(),
             nested: h.nested,
+            evidence: h.evidence.iter().map(|e| e.to_string()).collect(),
         }
     }
 }

@@ -448,6 +448,7 @@ pub async fn recognize_terms(
         target_lang: req.target_lang,
         include_nested: req.include_nested,
         min_confidence,
+        include_general: req.include_general,
     };
     let tbs = state.termbases.clone();
     let name = path.into_inner();

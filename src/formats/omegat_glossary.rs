@@ -98,6 +98,8 @@ mod tests {
             definition: None,
             note: None,
             context_words: vec![],
+            negative_context_words: vec![],
+            general: false,
             terms: terms
                 .into_iter()
                 .map(|(l, ts)| {

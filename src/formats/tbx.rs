@@ -20,7 +20,9 @@
 //! type="source"` → a `source: …` note line; other categories → `type: …`
 //! note lines; `termType` is ignored. Our extensions: `termNote
 //! type="x-variant"` (repeatable) → [`Term::variants`], `descrip
-//! type="x-contextWords"` (`|`-separated) → context words. All values are
+//! type="x-contextWords"` (`|`-separated) → context words,
+//! `x-negativeContextWords` → negative context words, `x-general` (`true`)
+//! → general vocabulary. All values are
 //! trimmed; `xml:lang` tags are canonically cased (`EN-us` → `en-US`).
 //! Entities: only the XML predefined ones and character references
 //! (see [`super::xml`]); a DOCTYPE with an internal subset is refused.
@@ -567,6 +569,8 @@ const KNOWN_TYPES: &[&str] = &[
     "subjectField",
     "context",
     "x-contextWords",
+    "x-negativeContextWords",
+    "x-general",
     "source",
 ];
 
@@ -693,13 +697,21 @@ fn apply(entry: &mut Entry, mut capture: Capture) {
                 entry.draft.domain = Some(value.to_owned());
             }
         }
-        "x-contextWords" => entry.draft.context_words.extend(
-            value
-                .split('|')
-                .map(str::trim)
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned),
-        ),
+        "x-contextWords" | "x-negativeContextWords" => {
+            let list = if category == "x-contextWords" {
+                &mut entry.draft.context_words
+            } else {
+                &mut entry.draft.negative_context_words
+            };
+            list.extend(
+                value
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            )
+        }
+        "x-general" => entry.draft.general = matches!(value, "true" | "1" | "yes"),
         other => {
             let label = if other.is_empty() {
                 capture.name
@@ -821,13 +833,17 @@ fn write_entry<W: Write>(w: &mut W, c: &Concept) -> io::Result<()> {
     if let Some(d) = &c.definition {
         descrip(w, "definition", d)?;
     }
-    if !c.context_words.is_empty() {
-        let words: Vec<String> = c
-            .context_words
-            .iter()
-            .map(|s| s.replace('|', "¦"))
-            .collect();
-        descrip(w, "x-contextWords", &words.join("|"))?;
+    for (ty, list) in [
+        ("x-contextWords", &c.context_words),
+        ("x-negativeContextWords", &c.negative_context_words),
+    ] {
+        if !list.is_empty() {
+            let words: Vec<String> = list.iter().map(|s| s.replace('|', "¦")).collect();
+            descrip(w, ty, &words.join("|"))?;
+        }
+    }
+    if c.general {
+        descrip(w, "x-general", "true")?;
     }
     if let Some(n) = &c.note {
         write!(w, "  ")?;
@@ -1107,6 +1123,8 @@ mod tests {
                 definition: Some("وحدة <تخزين>\nمسماة".into()),
                 note: Some("source: ALECSO\nملاحظة".into()),
                 context_words: vec!["قرص".into(), "disk".into()],
+                negative_context_words: vec!["مطعم".into()],
+                general: true,
                 terms,
                 created: now,
                 modified: now,
@@ -1117,6 +1135,8 @@ mod tests {
                 definition: None,
                 note: None,
                 context_words: vec![],
+                negative_context_words: vec![],
+                general: false,
                 terms: BTreeMap::from([(
                     "ar".to_string(),
                     vec![Term {
@@ -1139,6 +1159,8 @@ mod tests {
             definition: c.definition.clone(),
             note: c.note.clone(),
             context_words: c.context_words.clone(),
+            negative_context_words: c.negative_context_words.clone(),
+            general: c.general,
             terms: c.terms.clone(),
         }
     }
@@ -1182,6 +1204,8 @@ mod tests {
             definition: draft.definition,
             note: draft.note,
             context_words: draft.context_words,
+            negative_context_words: draft.negative_context_words,
+            general: draft.general,
             terms: draft.terms,
             created: now,
             modified: now,
@@ -1317,6 +1341,8 @@ mod tests {
                             definition,
                             note,
                             context_words,
+                            negative_context_words: vec![],
+                            general: false,
                             terms,
                             created: now,
                             modified: now,
@@ -1378,6 +1404,8 @@ mod tests {
             definition: None,
             note: Some(format!("source: bench row {i}")),
             context_words: vec![],
+            negative_context_words: vec![],
+            general: false,
             terms: BTreeMap::from([
                 (
                     "ar".to_string(),

@@ -10,13 +10,18 @@
 //!   `|`. The first is preferred, the others admitted, unless a term ends with
 //!   a status marker `{deprecated}`, `{forbidden}`, `{admitted}`,
 //!   `{preferred}` (TBX names such as `{deprecatedTerm-admn-sts}` too).
-//!   Cells are **not** split on `;` or `,`: third-party files keep their
-//!   `; `-separated synonyms as one term, as written;
+//!   The reader does not split cells further; on import each term is then
+//!   split into the alternatives real glossaries write in one cell
+//!   (`،` `؛` `;` and numbered senses, qualifiers kept as notes: see
+//!   [`split_alternatives`]);
 //! * `id`; `domain` (or `subject`, `subjectField`); `pos` (or
 //!   `partOfSpeech`, applies to every term of the row); `definition`; `note`;
 //!   `status` (applies to every term without a marker, overriding the
 //!   preferred/admitted default); `context` / `context_words` (`|`-separated
-//!   disambiguation words); `<lang>_variants` (`|`-separated inflected forms
+//!   disambiguation words); `negative_context_words` (or `negative_context`,
+//!   `not_with`: `|`-separated words pointing to another sense);
+//!   `general` (`true`/`false`: general vocabulary, recognized only on
+//!   request; anything else is a `bad_general` row error); `<lang>_variants` (`|`-separated inflected forms
 //!   of the FIRST term of that language, e.g. `ar_variants`);
 //! * any other column is kept in the concept note as a `column: value` line
 //!   and reported once as an `unknown_column` warning.
@@ -79,6 +84,8 @@ enum Column {
     Note,
     Status,
     Context,
+    NegativeContext,
+    General,
     Unknown(String),
 }
 
@@ -203,6 +210,10 @@ impl<'a> TermDelimitedReader<'a> {
                 "note" | "notes" => Column::Note,
                 "status" => Column::Status,
                 "context" | "context_words" => Column::Context,
+                "negative_context" | "negative_context_words" | "not_with" => {
+                    Column::NegativeContext
+                }
+                "general" | "general_vocabulary" => Column::General,
                 _ => match header_language(name) {
                     Some(tag) => {
                         langs.push(tag.clone());
@@ -279,6 +290,20 @@ impl<'a> TermDelimitedReader<'a> {
                 Column::Definition => draft.definition = Some(value.to_owned()),
                 Column::Note => draft.note = Some(value.to_owned()),
                 Column::Context => draft.context_words = split_list(value),
+                Column::NegativeContext => draft.negative_context_words = split_list(value),
+                Column::General => {
+                    draft.general = match value.to_ascii_lowercase().as_str() {
+                        "1" | "true" | "yes" | "y" | "general" => true,
+                        "0" | "false" | "no" | "n" => false,
+                        _ => {
+                            return Err(FormatError::row(
+                                "bad_general",
+                                format!("`general` is `true` or `false`, not `{value}`"),
+                            )
+                            .at(line, column))
+                        }
+                    }
+                }
                 Column::Status => {
                     status = Some(TermStatus::parse(value).ok_or_else(|| {
                         FormatError::row("bad_status", format!("unknown status `{value}`"))
@@ -597,6 +622,169 @@ fn split_marker(piece: &str) -> Result<(&str, Option<TermStatus>), FormatError> 
     Ok((piece, None))
 }
 
+/// One term of a third-party cell that may hold several: the term as it is
+/// matched (qualifiers removed) and the qualifiers, kept as a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// The term without parenthetical or bracketed qualifiers.
+    pub text: String,
+    /// The qualifiers (`خادم (الشبكة)` → `الشبكة`), `; `-joined.
+    pub note: Option<String>,
+}
+
+/// A numbering marker word of a cell (`1`, `1.`, `2)`, `(٢)`, `3-`): its
+/// value.
+fn numbering_marker(word: &str) -> Option<u32> {
+    let inner = word
+        .strip_prefix('(')
+        .and_then(|w| w.strip_suffix(')'))
+        .unwrap_or_else(|| word.trim_end_matches(['.', ')', '-']));
+    if inner.is_empty() || inner.chars().count() > 2 {
+        return None;
+    }
+    inner.chars().try_fold(0u32, |acc, c| {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '٠'..='٩' => c as u32 - '٠' as u32,
+            _ => return None,
+        };
+        Some(acc * 10 + d)
+    })
+}
+
+/// Per char of `s`: whether it lies outside `(…)` and `[…]`.
+fn depth_zero(s: &str) -> Vec<bool> {
+    let mut depth = 0usize;
+    s.char_indices()
+        .map(|(_, c)| match c {
+            '(' | '[' => {
+                depth += 1;
+                false
+            }
+            ')' | ']' => {
+                let was = depth;
+                depth = depth.saturating_sub(1);
+                was == 0
+            }
+            _ => depth == 0,
+        })
+        .collect()
+}
+
+/// Splits a cell of a real glossary into its alternatives: numbered senses
+/// (`1 مخدم ؛ 2 خادم`, `1. … 2. …`, `(١) … (٢) …`, recognised only when the
+/// cell starts with 1 and a 2 follows, so `5 نانومتر` stays whole), then
+/// `،` `؛` `;` outside parentheses; each part loses its parenthetical and
+/// bracketed qualifiers, which become its note (`خادم (الشبكة)` → `خادم`,
+/// note `الشبكة`; `[لغة] Python` → `Python`), except article markers such
+/// as `(ال...)`, which are dropped. Duplicates are removed; a part that is
+/// nothing but a qualifier is kept as written. A cell with none of these
+/// is returned unchanged, as one alternative.
+pub fn split_alternatives(cell: &str) -> Vec<Alternative> {
+    let cell = cell.trim();
+    // Numbered senses: cut at the markers 1, 2, 3… in order.
+    let mut pieces: Vec<&str> = Vec::new();
+    let words: Vec<(usize, &str)> = cell
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - cell.as_ptr() as usize, w))
+        .collect();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    if words.first().and_then(|(_, w)| numbering_marker(w)) == Some(1) {
+        let mut next = 1;
+        for (pos, w) in &words {
+            if numbering_marker(w) == Some(next) {
+                cuts.push((*pos, pos + w.len()));
+                next += 1;
+            }
+        }
+    }
+    if cuts.len() >= 2 {
+        for (i, (_, body_start)) in cuts.iter().enumerate() {
+            let end = cuts.get(i + 1).map(|c| c.0).unwrap_or(cell.len());
+            pieces.push(cell.get(*body_start..end).unwrap_or(""));
+        }
+    } else {
+        pieces.push(cell);
+    }
+    let mut out: Vec<Alternative> = Vec::new();
+    for piece in pieces {
+        let zero = depth_zero(piece);
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for ((i, c), z) in piece.char_indices().zip(&zero) {
+            if *z && matches!(c, '،' | '؛' | ';') {
+                parts.push(&piece[start..i]);
+                start = i + c.len_utf8();
+            }
+        }
+        parts.push(&piece[start..]);
+        for part in parts {
+            let part = part.trim().trim_end_matches(['،', '؛', ';', ',']).trim();
+            if part.is_empty() {
+                continue;
+            }
+            let alt = strip_qualifiers(part);
+            if !out.iter().any(|o| o.text == alt.text) {
+                out.push(alt);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Alternative {
+            text: cell.to_string(),
+            note: None,
+        });
+    }
+    out
+}
+
+/// `خادم (الشبكة)` → `خادم` with the note `الشبكة`; article markers
+/// (`(ال...)`, `(الـ)`) are dropped without a note.
+fn strip_qualifiers(part: &str) -> Alternative {
+    let mut text = String::with_capacity(part.len());
+    let mut notes: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    let mut group = String::new();
+    for c in part.chars() {
+        match c {
+            '(' | '[' => {
+                if depth > 0 {
+                    group.push(c);
+                }
+                depth += 1;
+                text.push(' ');
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    let g = group.trim().to_string();
+                    let article = g.trim_end_matches(['.', '…', 'ـ', ' ']).trim().eq("ال");
+                    if !g.is_empty() && !article {
+                        notes.push(g);
+                    }
+                    group.clear();
+                } else {
+                    group.push(c);
+                }
+            }
+            _ if depth > 0 => group.push(c),
+            _ => text.push(c),
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.trim_matches(['-', ' ']).to_string();
+    if text.is_empty() || depth > 0 {
+        return Alternative {
+            text: part.to_string(),
+            note: None,
+        };
+    }
+    Alternative {
+        text,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    }
+}
+
 /// Splits a `|`-separated list, trimming and dropping empty items.
 fn split_list(value: &str) -> Vec<String> {
     value
@@ -671,7 +859,7 @@ fn term_cell(term: &Term, first: bool) -> String {
 
 /// Writes `concepts` as CSV (`delimiter` `b','`, RFC 4180 quoting) or TSV
 /// (`b'\t'`, backslash escapes) with the header
-/// `id,<lang…>,<lang>_variants…,domain,pos,definition,note,context_words`.
+/// `id,<lang…>,<lang>_variants…,domain,pos,definition,note,context_words,negative_context_words,general`.
 /// `langs` are the language columns (pass the union of the concepts' tags;
 /// terms in other languages are not written). Streams one row at a time.
 pub fn write_terms_delimited<W: Write>(
@@ -693,9 +881,17 @@ pub fn write_terms_delimited<W: Write>(
     header.extend(langs.iter().cloned());
     header.extend(langs.iter().map(|l| format!("{l}_variants")));
     header.extend(
-        ["domain", "pos", "definition", "note", "context_words"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "domain",
+            "pos",
+            "definition",
+            "note",
+            "context_words",
+            "negative_context_words",
+            "general",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     writer.write_record(&header)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
@@ -734,14 +930,10 @@ pub fn write_terms_delimited<W: Write>(
         row.push(pos.unwrap_or_default().to_owned());
         row.push(concept.definition.clone().unwrap_or_default());
         row.push(concept.note.clone().unwrap_or_default());
-        row.push(
-            concept
-                .context_words
-                .iter()
-                .map(|w| item(w))
-                .collect::<Vec<_>>()
-                .join("|"),
-        );
+        for words in [&concept.context_words, &concept.negative_context_words] {
+            row.push(words.iter().map(|w| item(w)).collect::<Vec<_>>().join("|"));
+        }
+        row.push(if concept.general { "true" } else { "" }.to_string());
         if tsv {
             for field in row.iter_mut() {
                 *field = tsv_escape(field);
@@ -958,6 +1150,49 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_of_real_glossary_cells() {
+        let texts = |cell: &str| -> Vec<(String, Option<String>)> {
+            split_alternatives(cell)
+                .into_iter()
+                .map(|a| (a.text, a.note))
+                .collect()
+        };
+        let plain = |xs: &[&str]| -> Vec<(String, Option<String>)> {
+            xs.iter().map(|x| (x.to_string(), None)).collect()
+        };
+        assert_eq!(texts("1 مخدِّم ؛ 2 خادم"), plain(&["مخدِّم", "خادم"]));
+        assert_eq!(texts("1. processor 2. CPU"), plain(&["processor", "CPU"]));
+        assert_eq!(texts("(١) حاسوب (٢) حاسب"), plain(&["حاسوب", "حاسب"]));
+        assert_eq!(texts("نقرة، طقطقة"), plain(&["نقرة", "طقطقة"]));
+        assert_eq!(texts("router; gateway"), plain(&["router", "gateway"]));
+        assert_eq!(
+            texts("خادم (الشبكة)"),
+            vec![("خادم".to_string(), Some("الشبكة".to_string()))]
+        );
+        assert_eq!(
+            texts("[لغة] Python"),
+            vec![("Python".to_string(), Some("لغة".to_string()))]
+        );
+        assert_eq!(
+            texts("pilot programme (radio, TV); pilot"),
+            vec![
+                ("pilot programme".to_string(), Some("radio, TV".to_string())),
+                ("pilot".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            texts("شابكة (ال...)، إنترنت (ال...)"),
+            plain(&["شابكة", "إنترنت"])
+        );
+        // Numbers that are part of a term, a lone 1, vowels: kept as written.
+        assert_eq!(texts("5 نانومتر"), plain(&["5 نانومتر"]));
+        assert_eq!(texts("1 بت"), plain(&["1 بت"]));
+        assert_eq!(texts("آسْكِي"), plain(&["آسْكِي"]));
+        assert_eq!(texts("(مدرسة)"), plain(&["(مدرسة)"]));
+        assert_eq!(texts("1 مفتاح ؛ 2 مفتاح"), plain(&["مفتاح"]));
+    }
+
+    #[test]
     fn tsv_escapes_are_decoded() {
         let tsv = "ar\ten\tnote\nمفتاح\\tالتشغيل\tkey\tسطر\\nثان \\\\ و \\x\n";
         let (rows, _) = read_all(tsv, b'\t');
@@ -1015,6 +1250,8 @@ mod tests {
                 definition: Some("وحدة تخزين, \"مسماة\"\nسطر ثان\tمع جدولة \\ شرطة".into()),
                 note: Some("note, with \"quotes\"\r\nand lines".into()),
                 context_words: vec!["قرص".into(), "disk".into()],
+                negative_context_words: vec!["مطعم".into()],
+                general: true,
                 terms: t1,
                 created: now,
                 modified: now,
@@ -1025,6 +1262,8 @@ mod tests {
                 definition: None,
                 note: None,
                 context_words: vec![],
+                negative_context_words: vec![],
+                general: false,
                 terms: t2,
                 created: now,
                 modified: now,
@@ -1039,6 +1278,8 @@ mod tests {
             definition: c.definition.clone(),
             note: c.note.clone(),
             context_words: c.context_words.clone(),
+            negative_context_words: c.negative_context_words.clone(),
+            general: c.general,
             terms: c.terms.clone(),
         }
     }

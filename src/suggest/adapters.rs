@@ -23,56 +23,45 @@ impl TermRecognizer for TermBaseRecognizer<'_> {
         let opts = RecognizeOptions {
             lang: Some(source_lang.to_string()),
             target_lang: Some(target_lang.to_string()),
+            // Alignment and checks need the general words too (the checks
+            // know not to require their translation).
+            include_general: true,
             ..RecognizeOptions::default()
         };
-        let mut hits = Vec::new();
-        for tb in termbases {
-            let found = self
-                .termbases
-                .recognize(tb, text, &opts)
-                .map_err(|e| match e {
-                    termbase::error::Error::TermBaseNotFound(name) => Error::NotFound {
-                        kind: "termbase",
-                        name,
-                    },
-                    other => Error::Recognition(other.to_string()),
-                })?;
-            hits.extend(found.into_iter().map(|h| {
-                TermHit {
-                    start: h.char_start,
-                    end: h.char_end,
-                    surface: h.surface,
-                    entry_id: h.concept_id.to_string(),
-                    term: h.term.to_string(),
-                    match_kind: h.match_kind.as_str().to_string(),
-                    confidence: h.confidence,
-                    status: h.status.as_str().to_string(),
-                    translations: h
-                        .translations
-                        .iter()
-                        .map(|t| TermTranslation {
-                            text: t.text.clone(),
-                            lang: t.lang.clone(),
-                            status: t.status.as_str().to_string(),
-                            variants: Vec::new(),
-                        })
-                        .collect(),
-                    termbase: tb.clone(),
-                }
-            }));
-        }
-        if termbases.len() > 1 {
-            // Several term bases may know the same span: keep the longest
-            // hit at each place, the first listed term base on ties.
-            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-            let mut kept: Vec<TermHit> = Vec::with_capacity(hits.len());
-            for h in hits {
-                if kept.last().is_none_or(|k| h.start >= k.end) {
-                    kept.push(h);
-                }
-            }
-            hits = kept;
-        }
+        let found = self
+            .termbases
+            .recognize_many(termbases, text, &opts)
+            .map_err(|e| match e {
+                termbase::error::Error::TermBaseNotFound(name) => Error::NotFound {
+                    kind: "termbase",
+                    name,
+                },
+                other => Error::Recognition(other.to_string()),
+            })?;
+        let hits = found
+            .into_iter()
+            .map(|(tb, h)| TermHit {
+                start: h.char_start,
+                end: h.char_end,
+                surface: h.surface,
+                entry_id: h.concept_id.to_string(),
+                term: h.term.to_string(),
+                match_kind: h.match_kind.as_str().to_string(),
+                confidence: h.confidence,
+                status: h.status.as_str().to_string(),
+                translations: h
+                    .translations
+                    .iter()
+                    .map(|t| TermTranslation {
+                        text: t.text.clone(),
+                        lang: t.lang.clone(),
+                        status: t.status.as_str().to_string(),
+                        variants: Vec::new(),
+                    })
+                    .collect(),
+                termbase: tb,
+            })
+            .collect();
         Ok(hits)
     }
 }

@@ -14,7 +14,8 @@
 //! * a single-word hit needs [`MISSING_SINGLE_WORD_CONFIDENCE`]: an
 //!   ambiguous word with little evidence (حدث "event"/"incident",
 //!   مستخدمة "user"/"using") is too often meant in its everyday sense;
-//! * a single word of [`GENERAL_WORDS`] (شركة "company", دولار "dollar", …)
+//! * a single word of the lexicon's general vocabulary
+//!   (`text::lexicon::general_words`: شركة "company", دولار "dollar", …)
 //!   is everyday news vocabulary that translators fold into a name, a
 //!   symbol or a paraphrase;
 //! * a single word directly followed by a name that the suggestion renders
@@ -37,12 +38,6 @@ use crate::text::{self, Lang};
 /// ambiguous ones 0.4 plus evidence, so this keeps ambiguous words backed by
 /// at least two pieces of evidence.
 pub(crate) const MISSING_SINGLE_WORD_CONFIDENCE: f32 = 0.7;
-
-/// Everyday Arabic news words that general term bases list (so that they
-/// are recognized and aligned) but whose absence from a translation is
-/// rarely an error: the company of «شركة ديب سيك» is "DeepSeek", the cost of
-/// «بتكلفة 6 ملايين دولار» is "for $6 million". Compared by term key.
-pub(crate) const GENERAL_WORDS: &[&str] = &["شركة", "دولار", "سوق", "قطاع", "تكلفة", "حدث", "دولة"];
 
 /// Symbols and codes that render an English term (keyed by its lower-case
 /// singular words): news English writes `$6 million`, not "6 million
@@ -192,7 +187,7 @@ fn is_single_word(h: &TermHit) -> bool {
 
 fn is_general_word(h: &TermHit) -> bool {
     let key = text::term_key(&h.term, Lang::Ar);
-    GENERAL_WORDS
+    text::lexicon::general_words()
         .iter()
         .any(|w| text::term_key(w, Lang::Ar) == key)
 }

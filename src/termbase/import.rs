@@ -34,12 +34,14 @@
 //! errors are `rows_skipped`.
 
 use super::index::{dup_keys, norm_text};
-use super::model::{Concept, ConceptDraft};
+use super::model::{Concept, ConceptDraft, Term, TermStatus};
 use super::{
     concept_from, concept_key, read, tidy, validate_draft, Error, Result, TermBase, TermBases,
 };
 use crate::formats::tbx::{write_tbx, TbxReader};
-use crate::formats::term_delimited::{write_terms_delimited, TermDelimitedReader};
+use crate::formats::term_delimited::{
+    split_alternatives, write_terms_delimited, TermDelimitedReader,
+};
 use crate::formats::{Format, FormatError};
 use crate::store::Batch;
 use chrono::Utc;
@@ -52,6 +54,53 @@ use std::sync::Arc;
 pub const CHUNK: usize = 5_000;
 /// Errors kept in a report (the total is counted separately).
 pub const MAX_REPORTED_ERRORS: usize = 1_000;
+
+/// Real glossaries write several terms in one cell or `<term>` (`نقرة،
+/// طقطقة`, `1 مخدم ؛ 2 خادم`) and qualifiers beside a term (`خادم
+/// (الشبكة)`): each alternative becomes a term of its own, matched without
+/// its qualifiers, which are kept as the term's note (see
+/// [`split_alternatives`]). The first keeps the original status, part of
+/// speech and variants; the others are admitted unless the original was
+/// deprecated or forbidden.
+fn split_cells(mut d: ConceptDraft) -> ConceptDraft {
+    for list in d.terms.values_mut() {
+        let mut out: Vec<Term> = Vec::with_capacity(list.len());
+        for t in list.drain(..) {
+            let alts = split_alternatives(&t.text);
+            for (i, alt) in alts.into_iter().enumerate() {
+                if out.iter().any(|o| o.text == alt.text) {
+                    continue;
+                }
+                let note = match (&t.note, alt.note) {
+                    (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                    (a, b) => b.or_else(|| a.clone()),
+                };
+                let status = match t.status {
+                    TermStatus::Preferred if i > 0 => TermStatus::Admitted,
+                    s => s,
+                };
+                out.push(Term {
+                    text: alt.text,
+                    status,
+                    pos: t.pos.clone(),
+                    note,
+                    variants: if i == 0 {
+                        t.variants.clone()
+                    } else {
+                        Vec::new()
+                    },
+                });
+            }
+        }
+        *list = out;
+    }
+    d
+}
+
+/// A valid draft as read from a file, ready to plan.
+fn imported(d: ConceptDraft) -> ConceptDraft {
+    tidy(split_cells(d))
+}
 
 /// What to do with an entry that already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -249,6 +298,8 @@ fn same_content(a: &Concept, b: &Concept) -> bool {
         && a.definition == b.definition
         && a.note == b.note
         && a.context_words == b.context_words
+        && a.negative_context_words == b.negative_context_words
+        && a.general == b.general
         && a.terms == b.terms
 }
 
@@ -258,11 +309,17 @@ fn merge(existing: &Concept, d: ConceptDraft) -> Concept {
     c.domain = c.domain.or(d.domain);
     c.definition = c.definition.or(d.definition);
     c.note = c.note.or(d.note);
-    for w in d.context_words {
-        if !c.context_words.contains(&w) {
-            c.context_words.push(w);
+    for (words, new) in [
+        (&mut c.context_words, d.context_words),
+        (&mut c.negative_context_words, d.negative_context_words),
+    ] {
+        for w in new {
+            if !words.contains(&w) {
+                words.push(w);
+            }
         }
     }
+    c.general |= d.general;
     for (tag, terms) in d.terms {
         let list = c.terms.entry(tag).or_default();
         for t in terms {
@@ -313,7 +370,7 @@ impl TermBases {
                     Ok(d) => match validate_draft(&d) {
                         Err(e) => report.error(invalid_issue(&e)),
                         Ok(()) if opts.dry_run => {
-                            self.plan(&tb, tidy(d), opts, &mut pending, &mut report, true)?;
+                            self.plan(&tb, imported(d), opts, &mut pending, &mut report, true)?;
                         }
                         Ok(()) => {}
                     },
@@ -353,7 +410,7 @@ impl TermBases {
                 if validate_draft(&d).is_err() {
                     continue;
                 }
-                self.plan(&tb, tidy(d), opts, &mut pending, &mut report, false)?;
+                self.plan(&tb, imported(d), opts, &mut pending, &mut report, false)?;
                 if pending.by_id.len() >= CHUNK {
                     write_chunk(&tb, &mut pending, false)?;
                 }

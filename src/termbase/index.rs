@@ -62,6 +62,8 @@ pub(crate) struct Slot {
     pub terms: Vec<IndexedTerm>,
     /// Normalized context words (disambiguation evidence), as match keys.
     pub context_keys: Vec<String>,
+    /// Negative context words (another sense), as match keys.
+    pub negative_keys: Vec<String>,
     /// The concept's note mentions another sense (recognition treats its
     /// single-word terms as ambiguous).
     pub ambiguous_note: bool,
@@ -309,6 +311,7 @@ pub(crate) struct Prepared {
     /// Trigrams per form (empty for variants and alternatives).
     grams: Vec<Vec<u64>>,
     context_keys: Vec<String>,
+    negative_keys: Vec<String>,
     dup: Vec<String>,
     ambiguous_note: bool,
 }
@@ -327,11 +330,14 @@ impl Prepared {
                 }
             })
             .collect();
-        let context_keys = concept
-            .context_words
-            .iter()
-            .flat_map(|w| term_keys(w, text::script_lang(w)))
-            .collect();
+        let keys_of = |words: &[String]| -> Vec<String> {
+            words
+                .iter()
+                .flat_map(|w| term_keys(w, text::script_lang(w)))
+                .collect()
+        };
+        let context_keys = keys_of(&concept.context_words);
+        let negative_keys = keys_of(&concept.negative_context_words);
         Prepared {
             dup: dup_keys(&concept.terms),
             ambiguous_note: super::recognize::note_says_ambiguous(&concept),
@@ -339,6 +345,7 @@ impl Prepared {
             terms,
             grams,
             context_keys,
+            negative_keys,
         }
     }
 
@@ -479,6 +486,7 @@ impl Index {
             terms,
             grams,
             context_keys,
+            negative_keys,
             dup,
             ambiguous_note,
         } = p;
@@ -521,6 +529,7 @@ impl Index {
                 concept: Arc::new(concept),
                 terms,
                 context_keys,
+                negative_keys,
             });
         }
     }
@@ -598,6 +607,8 @@ mod tests {
             definition: None,
             note: None,
             context_words: vec![],
+            negative_context_words: vec![],
+            general: false,
             terms,
             created: Utc::now(),
             modified: Utc::now(),

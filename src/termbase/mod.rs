@@ -17,6 +17,8 @@
 pub mod error;
 #[cfg(test)]
 mod eval;
+#[cfg(test)]
+mod eval_real;
 pub mod import;
 pub(crate) mod index;
 pub mod lookup;
@@ -276,11 +278,16 @@ fn concept_from(d: ConceptDraft, id: String, created: DateTime<Utc>) -> Concept 
         definition: d.definition,
         note: d.note,
         context_words: d.context_words,
+        negative_context_words: d.negative_context_words,
+        general: d.general,
         terms: d.terms,
         created,
         modified: Utc::now(),
     }
 }
+
+/// A confident hit of a document: (segment, concept id, subject field).
+type Confident = (usize, Arc<str>, Option<String>);
 
 impl TermBases {
     /// Opens the term bases kept in `store` (loads their indexes).
@@ -584,7 +591,61 @@ impl TermBases {
         Ok(recognize::recognize(&ix, text, opts))
     }
 
-    /// Recognizes terms in several segments under one read lock.
+    /// Recognizes terms with several term bases at once: the longest hit
+    /// at each place wins; on the same span the smaller term base comes
+    /// first (a curated base before a large general one, whatever order
+    /// they are named in), and the hits of the others there are dropped.
+    /// Each hit comes with the name of its term base.
+    pub fn recognize_many(
+        &self,
+        names: &[String],
+        text: &str,
+        opts: &RecognizeOptions,
+    ) -> Result<Vec<(String, Hit)>> {
+        let mut all: Vec<(usize, String, Hit)> = Vec::new();
+        for name in names {
+            let tb = self.base(name)?;
+            let ix = read(&tb.index);
+            let size = ix.len();
+            all.extend(
+                recognize::recognize(&ix, text, opts)
+                    .into_iter()
+                    .map(|h| (size, name.clone(), h)),
+            );
+        }
+        if names.len() < 2 {
+            return Ok(all.into_iter().map(|(_, n, h)| (n, h)).collect());
+        }
+        // Stable: within one base the recognizer's own order is kept.
+        all.sort_by_key(|(size, _, h)| (h.char_start, std::cmp::Reverse(h.char_end), *size));
+        let mut kept: Vec<(String, Hit)> = Vec::with_capacity(all.len());
+        let mut place: Option<(usize, usize, usize)> = None;
+        for (size, name, h) in all {
+            match place {
+                // Another hit of the winning base on the same span (a
+                // homograph) stays; everything else overlapping goes.
+                Some((s, e, z)) if h.char_start < e => {
+                    if (h.char_start, h.char_end, size) == (s, e, z) && !h.nested {
+                        kept.push((name, h));
+                    }
+                }
+                _ => {
+                    place = Some((h.char_start, h.char_end, size));
+                    kept.push((name, h));
+                }
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Recognizes terms in several segments (one document) under one read
+    /// lock, weighing ambiguous hits with evidence from the whole document:
+    /// a hit below `min_confidence` in its own segment gains 0.2
+    /// (`document_term`) when its concept is a confident hit (kept at
+    /// `min_confidence`, at least 0.5) in another segment, and 0.1
+    /// (`document_domain`) when confident hits in other segments share its
+    /// subject field; a hit that an everyday cue
+    /// or a negative context word lowered gains nothing.
     pub fn recognize_segments(
         &self,
         name: &str,
@@ -593,9 +654,54 @@ impl TermBases {
     ) -> Result<Vec<Vec<Hit>>> {
         let tb = self.base(name)?;
         let ix = read(&tb.index);
-        Ok(segments
+        let all = RecognizeOptions {
+            min_confidence: 0.0,
+            ..opts.clone()
+        };
+        let per: Vec<Vec<Hit>> = segments
             .iter()
-            .map(|s| recognize::recognize(&ix, s, opts))
+            .map(|s| recognize::recognize(&ix, s, &all))
+            .collect();
+        // Confident concepts and domains per segment.
+        let domain_of = |h: &Hit| ix.get(&h.concept_id).and_then(|c| c.domain.clone());
+        let mut confident: Vec<Confident> = Vec::new();
+        for (i, hits) in per.iter().enumerate() {
+            for h in hits
+                .iter()
+                .filter(|h| h.confidence >= opts.min_confidence.max(0.5))
+            {
+                confident.push((i, h.concept_id.clone(), domain_of(h)));
+            }
+        }
+        Ok(per
+            .into_iter()
+            .enumerate()
+            .map(|(i, hits)| {
+                hits.into_iter()
+                    .filter_map(|mut h| {
+                        let lowered = h
+                            .evidence
+                            .iter()
+                            .any(|e| matches!(*e, "everyday_cue" | "negative_context"));
+                        if h.confidence < opts.min_confidence && !lowered {
+                            let elsewhere = |f: &dyn Fn(&Confident) -> bool| {
+                                confident.iter().any(|c| c.0 != i && f(c))
+                            };
+                            if elsewhere(&|c| c.1 == h.concept_id) {
+                                h.confidence += 0.2;
+                                h.evidence.push("document_term");
+                            }
+                            let d = domain_of(&h);
+                            if d.is_some() && elsewhere(&|c| c.2 == d) {
+                                h.confidence += 0.1;
+                                h.evidence.push("document_domain");
+                            }
+                            h.confidence = (h.confidence.min(0.9) * 100.0).round() / 100.0;
+                        }
+                        (h.confidence >= opts.min_confidence).then_some(h)
+                    })
+                    .collect()
+            })
             .collect())
     }
 }

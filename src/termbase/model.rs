@@ -86,6 +86,14 @@ pub struct Concept {
     /// sense (disambiguation evidence), in any language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context_words: Vec<String>,
+    /// Words whose presence near a hit points to ANOTHER sense than this
+    /// concept's (خادم "server" not with مطعم, فندق, مسجد), in any language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub negative_context_words: Vec<String>,
+    /// General vocabulary (شركة "company"): recognized only on request
+    /// (`include_general`), never flagged by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub general: bool,
     /// Terms keyed by BCP-47 language tag as given (`ar`, `en-US`).
     pub terms: BTreeMap<String, Vec<Term>>,
     /// Creation time.
@@ -108,6 +116,10 @@ pub struct ConceptDraft {
     pub note: Option<String>,
     /// Disambiguation context words.
     pub context_words: Vec<String>,
+    /// Words pointing to another sense.
+    pub negative_context_words: Vec<String>,
+    /// General vocabulary, shown only on request.
+    pub general: bool,
     /// Terms keyed by language tag.
     pub terms: BTreeMap<String, Vec<Term>>,
 }

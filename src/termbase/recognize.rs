@@ -23,12 +23,12 @@
 //!   (`GPU`, `H800`) at 0.9; other unambiguous single words at 0.85;
 //! - a single word is *ambiguous* when its concept's note mentions another
 //!   sense (`also …`, `ambiguous`, `أيضا`) or it is in the built-in list
-//!   [`AMBIGUOUS_WORDS`]; it starts at 0.4 and gains +0.2 per other
+//!   the shipped lexicon's ambiguous words (`text::lexicon`); it starts at 0.4 and gains +0.2 per other
 //!   unambiguous term in the same sentence (at most two count), +0.15 for a
 //!   Latin tech token (acronym, letters+digits), +0.3 when one of the
 //!   concept's `context_words` is present, +0.1 when another hit shares its
 //!   domain, and loses 0.3 when an everyday-sense cue word of
-//!   [`EVERYDAY_CUES`] is present; it is capped at 0.9;
+//!   the lexicon's everyday cues is present; it is capped at 0.9;
 //! - the match kind costs a little: normalized −0.01, inflected/variant
 //!   −0.03; a single word matched only by dropping a feminine ending its
 //!   term lacks (معالجة "processing" for معالج "processor") −0.15.
@@ -41,6 +41,23 @@
 //!
 //! Hits under `min_confidence` (default [`DEFAULT_MIN_CONFIDENCE`]) are
 //! dropped; `0` returns everything.
+//!
+//! # Real, noisy glossaries (issue 19)
+//! - a single word that is a stop word (`text::stopword`), or reached only
+//!   through a stem that is one, is no hit unless the concept's context
+//!   words are present; in a multi-word term such a word matches only
+//!   itself (light forms: إلى is not آلي);
+//! - a nisba ending on one side only (الصينية / الصين) or a broken plural of
+//!   a shadda-vowelled participle (مراكز / مُرَكِّز) is another word; a
+//!   feminine ending the term lacks costs [`GENDER_SHIFT_COST`];
+//! - in a term base of [`LARGE_TERM_BASE`] entries or more, single words,
+//!   and everywhere lower-case namesakes of capitalized names, start like
+//!   ambiguous words (a Latin tech token does not vouch for the former);
+//! - a word of the concept's `negative_context_words` costs
+//!   [`NEGATIVE_CONTEXT_COST`]; entries flagged `general` and single words of
+//!   the lexicon's general list are reported only with `include_general`;
+//! - homographs on one span are ordered by how many other spans their
+//!   subject field holds in the text; every hit lists its `evidence`.
 
 use super::index::{is_latin, norm_text, Index, IndexedTerm, TermRef};
 use super::model::{same_base_lang, Concept, TermStatus};
@@ -52,129 +69,20 @@ use std::sync::{Arc, OnceLock};
 /// alone (0.4) is dropped, one with a single piece of evidence is kept.
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
 
-/// Single words that are terms in one sense and everyday words in another.
-/// Matched by their term key, so clitic and plural forms are covered.
-pub const AMBIGUOUS_WORDS: &[&str] = &[
-    // Arabic
-    "خادم",   // server / servant
-    "ذكاء",   // (artificial) intelligence / a person's intelligence
-    "شريحة",  // chip, SIM, slide / slice, segment of society
-    "رقاقة",  // chip / wafer, thin sheet, flake
-    "نموذج",  // model / example, form
-    "ذاكرة",  // memory (RAM) / human memory
-    "شبكة",   // network / net, grid
-    "سحابة",  // cloud computing / a cloud
-    "منصة",   // platform / stage, podium
-    "برنامج", // program / TV show, plan
-    "محول",   // transformer / converter, adapter
-    "تدريب",  // training / sports training
-    "وزن",    // weight (model) / body weight
-    "رمز",    // token / symbol
-    "معامل",  // parameter / laboratories, coefficient
-    "فأرة",   // mouse
-    "نافذة",  // window
-    "ملف",    // file / dossier, issue
-    "قرص",    // disk / tablet, disc
-    "تطبيق",  // application / implementation
-    // English
-    "server",
-    "chip",
-    "model",
-    "mouse",
-    "cloud",
-    "window",
-    "bug",
-    "virus",
-    "memory",
-    "driver",
-    "platform",
-    "network",
-    "cell",
-    "token",
-    "training",
-    "weight",
-    "transformer",
-    "table",
-    "file",
-    "key",
-    "port",
-    "shell",
-    "tablet",
-    "apple",
-    "python",
-    "java",
-    "agent",
-    "attention",
-    "kernel",
-];
+/// What a single word matched only by dropping a feminine ending its term
+/// lacks costs: with a large glossary such a hit is mostly another noun
+/// (معالجة "processing" is not معالج "processor", تقنية "technology" not
+/// تقني "technician"), so it needs evidence to be shown.
+const GENDER_SHIFT_COST: f32 = 0.4;
 
-/// Words that point at the everyday sense of an ambiguous term.
-pub const EVERYDAY_CUES: &[&str] = &[
-    // Arabic
-    "مطعم",
-    "مطاعم",
-    "سيد",
-    "سيده",
-    "سيدها",
-    "قصر",
-    "منزل",
-    "بيت",
-    "الطفل",
-    "طفل",
-    "أطفال",
-    "عائلة",
-    "خشب",
-    "خشبية",
-    "بطاطس",
-    "أزياء",
-    "عارضة",
-    "عرض أزياء",
-    "مجتمع",
-    "المجتمع",
-    "فقيرة",
-    "الفقراء",
-    "الطبقة",
-    "شرائح المجتمع",
-    "خبز",
-    "لحم",
-    "جبن",
-    "فطري",
-    "حاد",
-    "النادل",
-    "مسجد",
-    "الحرمين",
-    "قدوة",
-    "يحتذى",
-    "سمنة",
-    "رياضي",
-    "رياضية",
-    "الملعب",
-    // English
-    "restaurant",
-    "waiter",
-    "waitress",
-    "tip",
-    "table",
-    "menu",
-    "diner",
-    "wood",
-    "wooden",
-    "potato",
-    "fashion",
-    "runway",
-    "catwalk",
-    "magazine",
-    "role",
-    "poker",
-    "paint",
-    "mug",
-    "tennis",
-    "volleyball",
-    "kitchen",
-    "cheese",
-    "cat",
-    "garden",
-];
+/// What a word of the concept's negative context in the sentence costs: a
+/// multi-word term (0.95) falls below the default threshold too.
+const NEGATIVE_CONTEXT_COST: f32 = 0.5;
+
+/// From this many entries on, a term base is taken for a large general
+/// glossary whose single-word entries need evidence in the sentence (a
+/// curated base of a few hundred or thousand entries is trusted).
+pub const LARGE_TERM_BASE: usize = 10_000;
 
 /// How a hit (or lookup result) matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,6 +137,9 @@ pub struct RecognizeOptions {
     pub include_nested: bool,
     /// Hits below this confidence (0–1) are dropped.
     pub min_confidence: f32,
+    /// Also report general vocabulary: entries flagged `general` and single
+    /// words of the lexicon's general list (شركة "company").
+    pub include_general: bool,
 }
 
 impl Default for RecognizeOptions {
@@ -238,6 +149,7 @@ impl Default for RecognizeOptions {
             target_lang: None,
             include_nested: false,
             min_confidence: DEFAULT_MIN_CONFIDENCE,
+            include_general: false,
         }
     }
 }
@@ -277,11 +189,21 @@ pub struct Hit {
     pub translations: Arc<[Translation]>,
     /// Whether this hit lies inside a longer hit (only with `include_nested`).
     pub nested: bool,
+    /// Why it has its confidence, as stable codes: the match kind, then
+    /// the starting point (`multi_word`, `tech_name`, `unambiguous_word`,
+    /// `ambiguous_word`, `large_glossary_word`, `lowercase_namesake`), then
+    /// what moved it (`other_terms`, `tech_token`, `context_word`,
+    /// `same_domain`, `everyday_cue`, `gender_shift`, `negative_context`).
+    pub evidence: Vec<&'static str>,
 }
+
+/// A hit's starting confidence, whether it needs evidence, and why.
+type Base = (f32, bool, &'static str);
 
 /// The everyday-sense and ambiguous word sets as match keys.
 struct WordSets {
     ambiguous: HashSet<String>,
+    general: HashSet<String>,
     cues: HashSet<String>,
 }
 
@@ -290,8 +212,9 @@ fn word_sets() -> &'static WordSets {
     SETS.get_or_init(|| {
         let key = |w: &&str| text::term_key_auto(w);
         WordSets {
-            ambiguous: AMBIGUOUS_WORDS.iter().map(key).collect(),
-            cues: EVERYDAY_CUES
+            ambiguous: text::lexicon::ambiguous_words().iter().map(key).collect(),
+            general: text::lexicon::general_words().iter().map(key).collect(),
+            cues: text::lexicon::everyday_cues()
                 .iter()
                 .filter(|w| !w.contains(' '))
                 .map(key)
@@ -368,8 +291,9 @@ fn is_tech_token(w: &str) -> bool {
     is_latin(w) && letters > 0 && ((upper >= 2 && upper == letters) || digits > 0)
 }
 
-/// A running word's key: (key, kind, whether its proclitics end in ال).
-type UnitKey = (String, KeyKind, bool);
+/// A running word's key: (key, kind, whether its proclitics end in ال,
+/// whether the part of the word it stands for is a stop word).
+type UnitKey = (String, KeyKind, bool, bool);
 
 /// A hash map with a fast hasher for per-call tables keyed by words of the
 /// request (seeded per process, so crafted input cannot force collisions).
@@ -387,10 +311,21 @@ struct Word {
     norm: String,
     /// Single-word matches of this word: the best match kind per concept,
     /// ordered by (kind, form).
-    singles: Vec<(TermRef, MatchKind, bool)>,
+    singles: Vec<Single>,
     /// Multi-word forms whose first key is one of this word's keys, with
     /// that key's kind and article flag, in key order.
     starts: Vec<(TermRef, KeyKind, bool)>,
+}
+
+/// A single-word match of a distinct word.
+#[derive(Debug, Clone, Copy)]
+struct Single {
+    r: TermRef,
+    kind: MatchKind,
+    /// See [`Cand::gender_shift`].
+    gender_shift: bool,
+    /// See [`Cand::stop`].
+    stop: bool,
 }
 
 /// One word of the text.
@@ -401,7 +336,7 @@ struct Unit {
     char_end: usize,
     /// Position of the word's analysis in the call's distinct words.
     word: usize,
-    /// The word (any of its keys) is in [`AMBIGUOUS_WORDS`].
+    /// The word (any of its keys) is in the shipped lexicon's ambiguous words (`text::lexicon`).
     ambiguous: bool,
     /// Arabic script and not a preposition (subject to article agreement).
     arabic_content: bool,
@@ -423,6 +358,10 @@ struct Cand {
     /// A single word matched only by dropping a feminine ending the term
     /// does not have (معالجة "processing" for معالج "processor").
     gender_shift: bool,
+    /// A single word reached only through a key that is a stop word
+    /// (`text::stopword`): kept only when the concept's context words
+    /// confirm it.
+    stop: bool,
 }
 
 /// Prepositions and particles inside multi-word Arabic terms (التعرف على
@@ -449,8 +388,68 @@ fn has_article(norm: &str, prefix_chars: usize) -> bool {
 /// and whether that reading has the article.
 fn key_kind(keys: &[UnitKey], key: &str) -> Option<(KeyKind, bool)> {
     keys.iter()
-        .find(|(k, _, _)| k == key)
-        .map(|(_, kind, art)| (*kind, *art))
+        .find(|(k, _, _, _)| k == key)
+        .map(|(_, kind, art, _)| (*kind, *art))
+}
+
+/// Whether the running word `w` may stand for word `idx` of the term
+/// `form_text` through its key `key`: always, unless that key is a stop
+/// word; then only when the term word is that very word (light forms, the
+/// article aside): a function word never matches a term word it merely
+/// folds to (إلى ~ آلي).
+fn stop_key_allows(keys: &[UnitKey], key: &str, w: &str, form_text: &str, idx: usize) -> bool {
+    let Some((_, kind, _, stop)) = keys.iter().find(|(k, _, _, _)| k == key) else {
+        return false;
+    };
+    if !stop {
+        return true;
+    }
+    let Some(prefix) = text::word_keys_auto(w)
+        .into_iter()
+        .find(|k| k.key == key && k.kind == *kind)
+        .map(|k| k.prefix_chars)
+    else {
+        return false;
+    };
+    let part = text::stopword::key_part(w, prefix, key);
+    let rest: String = text::stopword::light(w).chars().skip(prefix).collect();
+    let term_word = text::tokenize(form_text)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
+        .nth(idx)
+        .and_then(|t| form_text.get(t.start..t.end))
+        .map(text::stopword::light);
+    // The stem (a function word inside the term: التعرف على الوجوه) or the
+    // whole word without proclitics (التحتية for the term تحتية, whose
+    // stem تحت is a preposition) spelled as in the term.
+    term_word.is_some_and(|t| {
+        let t = t
+            .strip_prefix("ال")
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(&t)
+            .to_string();
+        [part, rest]
+            .iter()
+            .any(|p| p == &t || p.strip_prefix("ال").is_some_and(|r| r == t))
+    })
+}
+
+/// Whether a nisba ending (ي, ية, يون, يين, يات) separates a running word
+/// from a single-word term with the same stem: one has it and the other not
+/// (الصينية is صيني "Chinese", not الصين "China"; التنفيذيين "executives"
+/// are not تنفيذ "implementation"; حاسوبي is not حاسوب). `rest` is the
+/// normalized word without its proclitics, `term` the normalized term.
+fn nisba_shift(rest: &str, term: &str, key: &str) -> bool {
+    let term = match term.strip_prefix("ال") {
+        Some(t) if t.starts_with(key) && !term.starts_with(key) => t,
+        _ => term,
+    };
+    let (Some(w_tail), Some(t_tail)) = (rest.strip_prefix(key), term.strip_prefix(key)) else {
+        return false;
+    };
+    // A sound plural or dual ending (مهندسين, مهندسون) is not a nisba.
+    let nisba = |t: &str| t.starts_with('ي') && t != "ين";
+    nisba(w_tail) != nisba(t_tail)
 }
 
 /// The match kind of a verified form on the words `norms` whose text is
@@ -505,23 +504,29 @@ fn analyze_word(
 ) -> Word {
     let mut norm = String::with_capacity(w.len());
     text::push_norm(kind, w, &mut norm);
+    let mut prefixes: Vec<usize> = Vec::new();
+    // A stop word is one by every reading: none of its stems is a term.
+    let stop_word = kind != TokenKind::Number && text::stopword::is_stopword(w);
     let keys: Vec<UnitKey> = if kind == TokenKind::Number {
-        vec![(norm.clone(), KeyKind::Surface, false)]
+        prefixes.push(0);
+        vec![(norm.clone(), KeyKind::Surface, false, false)]
     } else {
         let wl = super::index::word_lang(w, lang);
         text::word_keys(w, wl)
             .into_iter()
             .map(|k| {
                 let art = wl == Lang::Ar && has_article(&norm, k.prefix_chars);
-                (k.key, k.kind, art)
+                let stop = stop_word || text::stopword::is_stop_key(w, &k);
+                prefixes.push(k.prefix_chars);
+                (k.key, k.kind, art, stop)
             })
             .collect()
     };
-    let mut singles: Vec<(TermRef, MatchKind, bool)> = Vec::new();
+    let mut singles: Vec<Single> = Vec::new();
     let mut starts = Vec::new();
     // A word's keys are distinct and a form has one first key, so every
     // form is reached at most once.
-    for (key, _, _) in &keys {
+    for (ki, (key, key_kind_here, _, stop)) in keys.iter().enumerate() {
         for &r in ix.by_first_key(key) {
             let Some((_, form)) = ix.form(r) else {
                 continue;
@@ -531,7 +536,9 @@ fn analyze_word(
                 continue;
             };
             if form.keys.len() > 1 {
-                starts.push((r, first_kind, first_art));
+                if !*stop || stop_key_allows(&keys, key, w, &form.text, 0) {
+                    starts.push((r, first_kind, first_art));
+                }
                 continue;
             }
             if form.base != text_base && !foreign {
@@ -548,20 +555,52 @@ fn analyze_word(
             else {
                 continue;
             };
-            singles.push((r, kind, gender_shift));
+            // A stem that stripping made a function word links to the term
+            // only when the word is the term itself (never for a word that
+            // is a stop word as written).
+            let stop = *stop
+                && (stop_word
+                    || text::stopword::is_stopword(
+                        &text::stopword::light(w)
+                            .chars()
+                            .skip(prefixes[ki])
+                            .collect::<String>(),
+                    )
+                    || !stop_key_allows(&keys, key, w, &form.text, 0));
+            // A broken plural belongs to an unvowelled or plainly vowelled
+            // singular: مراكز is the plural of مَرْكَز "centre", never of the
+            // participle مُرَكِّز "concentrator" (a shadda marks that
+            // pattern, whose plural is sound).
+            if *key_kind_here == KeyKind::Plural && form.text.contains('\u{0651}') {
+                continue;
+            }
+            // A derivational relative reached by stripping is another word.
+            if *key_kind_here > KeyKind::Clitic && text::script_lang(w) == Lang::Ar {
+                let rest: String = norm.chars().skip(prefixes[ki]).collect();
+                if nisba_shift(&rest, &form.norm, key) {
+                    continue;
+                }
+            }
+            singles.push(Single {
+                r,
+                kind,
+                gender_shift,
+                stop,
+            });
         }
     }
-    // One reading per concept: the best match kind, the first found among
-    // equals; then in selection order.
-    let mut best: Vec<(TermRef, MatchKind, bool)> = Vec::with_capacity(singles.len());
+    // One reading per concept: a link that is not a stop word first, then
+    // the best match kind, the first found among equals; then in selection
+    // order.
+    let mut best: Vec<Single> = Vec::with_capacity(singles.len());
     for c in singles {
-        match best.iter_mut().find(|b| b.0 .0 == c.0 .0) {
-            Some(b) if b.1 <= c.1 => {}
+        match best.iter_mut().find(|b| b.r.0 == c.r.0) {
+            Some(b) if (b.stop, b.kind) <= (c.stop, c.kind) => {}
             Some(b) => *b = c,
             None => best.push(c),
         }
     }
-    best.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    best.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.r.cmp(&b.r)));
     Word {
         keys,
         norm,
@@ -605,7 +644,7 @@ fn units(ix: &Index, s: &str, lang: Lang, text_base: &str) -> (Vec<Unit>, Vec<Wo
                     ambiguous: word
                         .keys
                         .iter()
-                        .any(|(key, _, _)| sets.ambiguous.contains(key)),
+                        .any(|(key, _, _, _)| sets.ambiguous.contains(key)),
                     latin,
                     tech: is_tech_token(w),
                     function: function_words().contains(&word.norm),
@@ -685,9 +724,19 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
             let need_article = !form.idafa && first_art && u.arabic_content;
             let mut weakest = first_kind;
             let mut ok = true;
-            for (v, k) in span.iter().zip(&form.keys).skip(1) {
-                match key_kind(&words[v.word].keys, k) {
-                    Some((kind, art)) if art || !need_article || !v.arabic_content => {
+            for (j, (v, k)) in span.iter().zip(&form.keys).enumerate().skip(1) {
+                let vkeys = &words[v.word].keys;
+                match key_kind(vkeys, k) {
+                    Some((kind, art))
+                        if (art || !need_article || !v.arabic_content)
+                            && stop_key_allows(
+                                vkeys,
+                                k,
+                                s.get(v.start..v.end).unwrap_or(""),
+                                &form.text,
+                                j,
+                            ) =>
+                    {
                         weakest = weakest.max(kind);
                     }
                     _ => {
@@ -712,6 +761,7 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
                 r,
                 kind,
                 gender_shift: false,
+                stop: false,
             });
         }
         // One per (span, concept): the best kind, the first found among
@@ -730,12 +780,13 @@ fn candidates(ix: &Index, s: &str, us: &[Unit], words: &[Word], text_base: &str)
                 .then(a.r.cmp(&b.r))
         });
         out.extend_from_slice(&multi);
-        out.extend(word.singles.iter().map(|&(r, kind, gender_shift)| Cand {
+        out.extend(word.singles.iter().map(|x| Cand {
             first: i,
             last: i,
-            r,
-            kind,
-            gender_shift,
+            r: x.r,
+            kind: x.kind,
+            gender_shift: x.gender_shift,
+            stop: x.stop,
         }));
     }
     out
@@ -790,6 +841,10 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     let cands = candidates(ix, s, &us, &words, &text_base);
     let (top, nested) = select(&cands, opts.include_nested);
     drop(cands);
+    // In a large glossary most single words are ordinary vocabulary (its
+    // entries for يمكن "enable", وضع "posture", كشف "detection"): there a
+    // single word needs evidence like an ambiguous one.
+    let large = ix.len() >= LARGE_TERM_BASE;
 
     let sets = word_sets();
     // Evidence per sentence: unambiguous hits (by concept), Latin tech
@@ -797,12 +852,12 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     // A form's own evidence (a Latin tech name, an ambiguous word) is the
     // same at each of its occurrences: worked out once per form.
     let mut form_facts: FastMap<TermRef, (bool, bool)> = FastMap::default();
-    let mut base_of = |c: &Cand| -> (f32, bool) {
+    let mut base_of = |c: &Cand| -> Base {
         let Some((slot, form)) = ix.form(c.r) else {
-            return (0.0, true);
+            return (0.0, true, "unknown");
         };
         if form.keys.len() > 1 {
-            return (0.95, false);
+            return (0.95, false, "multi_word");
         }
         let (form_tech, form_ambiguous) = *form_facts.entry(c.r).or_insert_with(|| {
             (
@@ -816,16 +871,27 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         });
         let u = &us[c.first];
         if u.tech || form_tech {
-            return (0.9, false);
+            return (0.9, false, "tech_name");
         }
-        if form_ambiguous || u.ambiguous {
-            (0.4, true)
+        // A capitalized name matched by a lower-case word (a python in the
+        // zoo, a cup of java, windows and doors) is its everyday namesake
+        // unless the sentence says otherwise.
+        let case_shift = form.base == "en"
+            && form.text.chars().next().is_some_and(char::is_uppercase)
+            && s.get(u.start..u.end)
+                .is_some_and(|w| w.chars().all(|c| !c.is_uppercase()));
+        if case_shift {
+            (0.4, true, "lowercase_namesake")
+        } else if form_ambiguous || u.ambiguous {
+            (0.4, true, "ambiguous_word")
+        } else if large {
+            (0.4, true, "large_glossary_word")
         } else {
-            (0.85, false)
+            (0.85, false, "unambiguous_word")
         }
     };
-    let top_base: Vec<(f32, bool)> = top.iter().map(&mut base_of).collect();
-    let nested_base: Vec<(f32, bool)> = nested.iter().map(&mut base_of).collect();
+    let top_base: Vec<Base> = top.iter().map(&mut base_of).collect();
+    let nested_base: Vec<Base> = nested.iter().map(&mut base_of).collect();
     let n_sent = us.last().map(|u| u.sentence + 1).unwrap_or(0);
     let mut strong: Vec<Vec<(u32, Option<&str>, usize)>> = vec![Vec::new(); n_sent];
     let mut tech: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
@@ -834,8 +900,15 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     // (surface, clitics) for everyday cues so that a stem like لحم from
     // لحماية does not count as "meat".
     let mut needs_sets = vec![false; n_sent];
-    for (c, b) in top.iter().zip(&top_base) {
-        if b.1 {
+    for (c, b) in top
+        .iter()
+        .zip(&top_base)
+        .chain(nested.iter().zip(&nested_base))
+    {
+        let negative = ix
+            .form(c.r)
+            .is_some_and(|(slot, _)| !slot.negative_keys.is_empty());
+        if b.1 || c.stop || negative {
             needs_sets[us[c.first].sentence] = true;
         }
     }
@@ -846,7 +919,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             tech[u.sentence].push(i);
         }
         if needs_sets[u.sentence] {
-            for (k, kind, _) in words[u.word].keys.iter() {
+            for (k, kind, _, _) in words[u.word].keys.iter() {
                 keys[u.sentence].insert(k.as_str());
                 if *kind <= KeyKind::Clitic {
                     literal[u.sentence].insert(k.as_str());
@@ -861,8 +934,9 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             }
         }
     }
-    let confidence = |c: &Cand, (base, ambiguous): (f32, bool)| -> f32 {
+    let confidence = |c: &Cand, (base, ambiguous, why): Base| -> (f32, Vec<&'static str>) {
         let mut conf = base;
+        let mut evidence = vec![c.kind.as_str(), why];
         if ambiguous {
             let sent = us[c.first].sentence;
             let slot = ix.form(c.r).map(|(s, _)| s);
@@ -874,8 +948,14 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             distinct.sort_unstable();
             distinct.dedup();
             conf += 0.2 * distinct.len().min(2) as f32;
-            if tech[sent].iter().any(|&i| i < c.first || i > c.last) {
+            if !distinct.is_empty() {
+                evidence.push("other_terms");
+            }
+            // A Latin tech token says the text is technical, not that a
+            // large glossary's single word is meant technically.
+            if !large && tech[sent].iter().any(|&i| i < c.first || i > c.last) {
                 conf += 0.15;
+                evidence.push("tech_token");
             }
             if let Some(slot) = slot {
                 if slot
@@ -884,20 +964,24 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
                     .any(|k| keys[sent].contains(k.as_str()))
                 {
                     conf += 0.3;
+                    evidence.push("context_word");
                 }
                 if let Some(d) = slot.concept.domain.as_deref() {
                     if others.iter().any(|o| o.1 == Some(d)) {
                         conf += 0.1;
+                        evidence.push("same_domain");
                     }
                 }
             }
             if sets.cues.iter().any(|k| literal[sent].contains(k.as_str())) {
                 conf -= 0.3;
+                evidence.push("everyday_cue");
             }
             conf = conf.min(0.9);
         }
         if c.gender_shift {
-            conf -= 0.15;
+            conf -= GENDER_SHIFT_COST;
+            evidence.push("gender_shift");
         }
         conf -= match c.kind {
             MatchKind::Exact => 0.0,
@@ -905,7 +989,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
             MatchKind::Variant | MatchKind::Inflected => 0.03,
             MatchKind::Prefix | MatchKind::Fuzzy => 0.25,
         };
-        (conf.clamp(0.0, 1.0) * 100.0).round() / 100.0
+        ((conf.clamp(0.0, 1.0) * 100.0).round() / 100.0, evidence)
     };
 
     // The entry's texts, shared by all hits of a form (see [`Hit`]).
@@ -919,12 +1003,59 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     }
     let mut by_concept: FastMap<u32, (Arc<str>, Arc<[Translation]>)> = FastMap::default();
     let mut by_form: FastMap<TermRef, Option<Shared>> = FastMap::default();
-    let mut hits = Vec::with_capacity(top.len() + nested.len());
-    let mut emit = |c: &Cand, base: (f32, bool), is_nested: bool| {
+    // The text's domains: how many spans a concept of each subject field
+    // holds alone (no homograph beside it). Homographs on one span are
+    // ranked by it, so the sense of the text's field comes first (خادم
+    // "server" of a computing glossary before "slave" of another).
+    let mut support: FastMap<&str, u32> = FastMap::default();
+    for (i, c) in top.iter().enumerate() {
+        let alone = top
+            .get(i + 1)
+            .is_none_or(|n| (n.first, n.last) != (c.first, c.last))
+            && (i == 0 || (top[i - 1].first, top[i - 1].last) != (c.first, c.last));
+        if let Some(d) = ix
+            .form(c.r)
+            .and_then(|(slot, _)| slot.concept.domain.as_deref())
+            .filter(|_| alone)
+        {
+            *support.entry(d).or_insert(0) += 1;
+        }
+    }
+    let mut hits: Vec<(u32, Hit)> = Vec::with_capacity(top.len() + nested.len());
+    let mut emit = |c: &Cand, base: Base, is_nested: bool| {
         let Some((slot, form)) = ix.form(c.r) else {
             return;
         };
-        let conf = confidence(c, base);
+        // A single word linked to the entry only through a stop word is
+        // not a hit at all unless the concept's own context words confirm it.
+        if c.stop
+            && !slot
+                .context_keys
+                .iter()
+                .any(|k| keys[us[c.first].sentence].contains(k.as_str()))
+        {
+            return;
+        }
+        // General vocabulary only on request.
+        if !opts.include_general
+            && (slot.concept.general
+                || (c.first == c.last
+                    && form.keys.len() == 1
+                    && form.keys.first().is_some_and(|k| sets.general.contains(k))))
+        {
+            return;
+        }
+        let (mut conf, mut evidence) = confidence(c, base);
+        // A word of the concept's negative context in the sentence points
+        // to another sense (خادم with مسجد): most of the confidence goes.
+        if slot
+            .negative_keys
+            .iter()
+            .any(|k| keys[us[c.first].sentence].contains(k.as_str()))
+        {
+            conf = ((conf - NEGATIVE_CONTEXT_COST).max(0.0) * 100.0).round() / 100.0;
+            evidence.push("negative_context");
+        }
         if conf < opts.min_confidence {
             return;
         }
@@ -954,22 +1085,33 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
         });
         let Some(shared) = shared else { return };
         let (a, b) = (&us[c.first], &us[c.last]);
-        hits.push(Hit {
-            char_start: a.char_start,
-            char_end: b.char_end,
-            byte_start: a.start,
-            byte_end: b.end,
-            surface: s.get(a.start..b.end).unwrap_or("").to_string(),
-            concept_id: shared.concept_id.clone(),
-            term: shared.term.clone(),
-            variant: shared.variant.clone(),
-            lang: shared.lang.clone(),
-            match_kind: c.kind,
-            confidence: conf,
-            status: shared.status,
-            translations: shared.translations.clone(),
-            nested: is_nested,
-        });
+        let domain_support = slot
+            .concept
+            .domain
+            .as_deref()
+            .and_then(|d| support.get(d))
+            .copied()
+            .unwrap_or(0);
+        hits.push((
+            domain_support,
+            Hit {
+                char_start: a.char_start,
+                char_end: b.char_end,
+                byte_start: a.start,
+                byte_end: b.end,
+                surface: s.get(a.start..b.end).unwrap_or("").to_string(),
+                concept_id: shared.concept_id.clone(),
+                term: shared.term.clone(),
+                variant: shared.variant.clone(),
+                lang: shared.lang.clone(),
+                match_kind: c.kind,
+                confidence: conf,
+                status: shared.status,
+                translations: shared.translations.clone(),
+                nested: is_nested,
+                evidence,
+            },
+        ));
     };
     for (c, b) in top.iter().zip(&top_base) {
         emit(c, *b, false);
@@ -977,11 +1119,12 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     for (c, b) in nested.iter().zip(&nested_base) {
         emit(c, *b, true);
     }
-    let order = |a: &Hit, b: &Hit| {
+    let order = |(sa, a): &(u32, Hit), (sb, b): &(u32, Hit)| {
         a.char_start
             .cmp(&b.char_start)
             .then(b.char_end.cmp(&a.char_end))
             .then(b.confidence.total_cmp(&a.confidence))
+            .then(sb.cmp(sa))
             // Homographs on one span: by concept id, so the answer does not
             // depend on the order entries were imported in.
             .then_with(|| a.concept_id.cmp(&b.concept_id))
@@ -991,7 +1134,7 @@ pub(crate) fn recognize(ix: &Index, s: &str, opts: &RecognizeOptions) -> Vec<Hit
     if !hits.is_sorted_by(|a, b| order(a, b).is_le()) {
         hits.sort_by(order);
     }
-    hits
+    hits.into_iter().map(|(_, h)| h).collect()
 }
 
 #[cfg(test)]
@@ -1162,6 +1305,81 @@ mod tests {
             (&hits[0].term, &hits[0].translations, hits[0].match_kind),
             (&hits[2].term, &hits[2].translations, hits[2].match_kind)
         );
+    }
+
+    /// Issue 19: function words never hit through folding or stripping;
+    /// a nisba adjective is not its country; a broken plural does not
+    /// belong to a shadda-vowelled participle.
+    #[test]
+    fn regression_19_function_words_nisba_and_vowelled_plurals() {
+        let mut alpha = draft(Some("alpha"), &["ألف"], &["alpha"]);
+        alpha.context_words = vec!["يوناني".into()];
+        let tbs = tb(vec![
+            draft(Some("auto"), &["آلي"], &["automatic"]),
+            draft(Some("focus"), &["بين"], &["in focus"]),
+            alpha,
+            draft(Some("china"), &["الصين"], &["china"]),
+            draft(Some("impl"), &["تنفيذ"], &["implementation"]),
+            draft(Some("conc"), &["مُرَكِّز"], &["concentrator"]),
+            draft(Some("ml"), &["تعلم آلي"], &["machine learning"]),
+            draft(Some("infra"), &["بنية تحتية"], &["infrastructure"]),
+            draft(Some("it"), &[], &["IT"]),
+            draft(Some("face"), &["التعرف على الوجوه"], &["face recognition"]),
+        ]);
+        let text = "انتقلت الشركة إلى بكين وإليه وبين 16 ألف شريحة والتنفيذيين الصينية لمراكز";
+        let hits = run(&tbs, text);
+        assert!(hits.is_empty(), "{hits:?}");
+        // The terms themselves still hit, with their function words.
+        let hits = run(
+            &tbs,
+            "التعلم الآلي والبنية التحتية والتعرف على الوجوه وقسم IT",
+        );
+        for id in ["ml", "infra", "face", "it"] {
+            assert!(hits.iter().any(|h| h.1 == id), "{id}: {hits:?}");
+        }
+        let en = RecognizeOptions {
+            lang: Some("en".into()),
+            ..all()
+        };
+        let hits = tbs.recognize("t", "give it to them", &en).unwrap();
+        assert!(hits.is_empty(), "{hits:?}");
+        // A stop word confirmed by the concept's own context words.
+        let hits = run(&tbs, "الحرف اليوناني ألف");
+        assert!(hits.iter().any(|h| h.1 == "alpha"), "{hits:?}");
+    }
+
+    /// Issue 19: the segments of one document vouch for each other's
+    /// ambiguous hits, and every hit says why it has its confidence.
+    #[test]
+    fn regression_19_document_context_and_evidence() {
+        let mut server = draft(Some("server"), &["خادم"], &["server"]);
+        server.domain = Some("computing".into());
+        server.negative_context_words = vec!["مسجد".into()];
+        let mut cloud = draft(Some("cloud"), &["حوسبة سحابية"], &["cloud computing"]);
+        cloud.domain = Some("computing".into());
+        let tbs = tb(vec![server, cloud]);
+        let segs: Vec<String> = [
+            "نقلت الشركة الخادم إلى الحوسبة السحابية",
+            "تعطل الخادم ليلا",
+            "يعمل خادم المسجد كل صباح",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let opts = RecognizeOptions::default();
+        // Alone, the second segment's server lacks evidence.
+        assert!(tbs.recognize("t", &segs[1], &opts).unwrap().is_empty());
+        let per = tbs.recognize_segments("t", &segs, &opts).unwrap();
+        let server0 = per[0].iter().find(|h| &*h.concept_id == "server").unwrap();
+        assert!(server0.evidence.contains(&"other_terms"), "{server0:?}");
+        let server1 = per[1].iter().find(|h| &*h.concept_id == "server");
+        let server1 = server1.unwrap_or_else(|| panic!("{:?}", per[1]));
+        assert!(server1.evidence.contains(&"document_term"), "{server1:?}");
+        // The mosque's servant: a negative context word; the document does
+        // not rescue it.
+        assert!(per[2].is_empty(), "{:?}", per[2]);
+        let multi = per[0].iter().find(|h| &*h.concept_id == "cloud").unwrap();
+        assert_eq!(multi.evidence, vec!["inflected", "multi_word"]);
     }
 
     #[test]

@@ -153,8 +153,14 @@ fn acronym_rule(original: &str) -> Option<bool> {
         return None;
     }
     let mut rev = original.chars().rev().filter(|c| c.is_alphabetic());
-    let strip = matches!((rev.next(), rev.next()), (Some('s'), Some(p)) if p.is_uppercase());
-    Some(strip)
+    match (rev.next(), rev.next()) {
+        // GPUs, CPUs: an acronym's plural.
+        (Some('s'), Some(p)) if p.is_uppercase() => Some(true),
+        // iPhones, MacBooks: a camel-case name with an ordinary plural.
+        (Some('s'), Some(p)) if p.is_lowercase() => None,
+        // iOS, macOS: invariant.
+        _ => Some(false),
+    }
 }
 
 /// Whether a lowercase, possessive-free word can have a singular other than
@@ -308,6 +314,8 @@ mod tests {
     fn singulars() {
         let cases = [
             ("GPUs", "gpu"),
+            ("iPhones", "iphone"),
+            ("MacBooks", "macbook"),
             ("LLMs", "llm"),
             ("models", "model"),
             ("companies", "company"),

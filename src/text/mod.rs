@@ -54,9 +54,11 @@ pub mod accel;
 pub mod arabic;
 pub mod english;
 pub mod lang;
+pub mod lexicon;
 pub mod normalize;
 pub mod plural;
 pub mod segment;
+pub mod stopword;
 pub mod token;
 pub mod utf16;
 
