@@ -17,6 +17,7 @@
 //! copy (reported as `updated`). Case, diacritic or whitespace variants are
 //! distinct translations and are kept as separate units.
 
+pub mod aligned;
 pub mod error;
 pub mod index;
 pub mod io;
@@ -288,7 +289,7 @@ impl Memories {
         let m = self.memory(name)?;
         let _w = m.writer.lock().map_err(|_| poisoned())?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
-        let draft = prepare_draft(&meta, draft)?;
+        let mut draft = prepare_draft(&meta, draft)?;
         let old: TranslationUnit =
             m.tree
                 .get_json(&key_u64(b"u/", id))?
@@ -296,6 +297,7 @@ impl Memories {
                     memory: name.to_string(),
                     id,
                 })?;
+        aligned::carry_over(&old, &mut draft);
         let now = Utc::now();
         let unit = unit_from_draft(id, draft, Some(old.created), now);
         let mut idx = m.index.write().map_err(|_| poisoned())?;
@@ -516,6 +518,19 @@ pub(crate) fn write_units(
     now: DateTime<Utc>,
     kind: BatchKind<'_>,
 ) -> Result<AddReport> {
+    write_units_replacing(m, drafts, prepared, now, kind, &[])
+}
+
+/// [`write_units`], deleting the units `remove` in the same batch (a
+/// re-alignment replaces a document pair's earlier links atomically).
+pub(crate) fn write_units_replacing(
+    m: &Memory,
+    drafts: Vec<UnitDraft>,
+    prepared: Option<Vec<Prepared>>,
+    now: DateTime<Utc>,
+    kind: BatchKind<'_>,
+    remove: &[u64],
+) -> Result<AddReport> {
     use rayon::prelude::*;
     let mut prepared: Vec<Option<Prepared>> = match prepared {
         Some(p) if p.len() == drafts.len() => p.into_iter().map(Some).collect(),
@@ -530,6 +545,14 @@ pub(crate) fn write_units(
     // it is then reloaded, like after a failed commit.
     let staged = (|| -> Result<AddReport> {
         let mut report = AddReport::default();
+        for &id in remove {
+            if let Some(ord) = idx.by_id.get(&id).copied() {
+                batch.remove(&key_u64(b"u/", id));
+                batch.remove(&key_u64(b"t/", id));
+                idx.kill(ord);
+                idx.log_change(id, &mut batch);
+            }
+        }
         for (i, d) in drafts.into_iter().enumerate() {
             let Some((hash, toks)) = prepared.get_mut(i).and_then(Option::take) else {
                 continue;
@@ -551,6 +574,7 @@ pub(crate) fn write_units(
             }
             if let Some((ord, mut u)) = existing {
                 u.modified = d.modified.unwrap_or(now).max(u.modified);
+                aligned::refresh(&mut u, &d);
                 let ms = micros(u.modified);
                 let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));
                 batch.insert(&key_u64(b"t/", u.id), &blob);

@@ -510,7 +510,10 @@ fn score_unit(
         toks: &uv,
     };
     let steps = score::align(qv, &uv);
-    let penalties = score::penalties(qside, &uside, &steps);
+    let mut penalties = score::penalties(qside, &uside, &steps);
+    if q.text != text {
+        penalties.extend(super::aligned::penalty(&unit.props));
+    }
     let identical = q.text == text;
     let context_equal = q.context.is_some() && q.context == unit.context;
     let sc = score::final_score(base, &penalties, identical, context_equal);

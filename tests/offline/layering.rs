@@ -59,7 +59,7 @@ fn modules_depend_one_way() {
             }
             if matches!(
                 top,
-                "termbase" | "memory" | "suggest" | "text" | "formats" | "store"
+                "termbase" | "memory" | "suggest" | "bitext" | "text" | "formats" | "store"
             ) && (line.contains("crate::api")
                 || line.contains("actix_web")
                 || line.contains("utoipa"))
