@@ -221,6 +221,7 @@ pub async fn add_units(
             created_by: b.created_by,
             props: b.props,
             notes: b.notes,
+            confirmed: None,
         }],
         (Some(_), _, _) => {
             return Err(ApiError::invalid_field(

@@ -102,17 +102,26 @@ pub struct UnitIn {
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// For a unit from an alignment: `true` once a person has checked it
+    /// (lifts the `alignment` penalty); sets the `x-alignment-confirmed` prop.
+    #[serde(default)]
+    pub confirmed: Option<bool>,
 }
 
 impl From<UnitIn> for UnitDraft {
     fn from(u: UnitIn) -> Self {
+        let mut props: Vec<(String, String)> =
+            u.props.into_iter().map(|p| (p.kind, p.value)).collect();
+        if let Some(c) = u.confirmed {
+            crate::memory::aligned::set_confirmed(&mut props, c);
+        }
         UnitDraft {
             source: u.source,
             target: u.target,
             context: u.context,
             origin: u.origin,
             created_by: u.created_by,
-            props: u.props.into_iter().map(|p| (p.kind, p.value)).collect(),
+            props,
             notes: u.notes,
             ..Default::default()
         }

@@ -6,6 +6,7 @@
 //! is documented where it is defined. Wire types derive `ToSchema`; domain
 //! types do not.
 
+pub mod align;
 pub mod auth;
 pub mod docs;
 pub mod download;
@@ -39,7 +40,8 @@ use utoipa::OpenApi;
         (name = "health", description = "Liveness and readiness"),
         (name = "termbases", description = "Term bases, entries, lookup, recognition, import/export"),
         (name = "memories", description = "Translation memories, units, fuzzy search, concordance, import/export"),
-        (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks")
+        (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks"),
+        (name = "align", description = "Bilingual alignment of a document and its translation into sentence links and units")
     )
 )]
 pub struct ApiDoc;
@@ -108,6 +110,7 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
 fn fragments() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         health::HealthApi::openapi(),
+        align::AlignApi::openapi(),
         memories::MemoryApi::openapi(),
         suggest::SuggestApi::openapi(),
         termbases::TermbaseApi::openapi(),
@@ -145,6 +148,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    align::configure(cfg);
     memories::configure(cfg);
     suggest::configure(cfg);
     termbases::configure(cfg);

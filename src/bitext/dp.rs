@@ -219,7 +219,7 @@ fn band(
         } else {
             j1
         };
-        let diag = if n == 0 { m } else { i * m / n };
+        let diag = (i * m).checked_div(n).unwrap_or(m);
         lo[i] = centre.min(diag).saturating_sub(w);
         hi[i] = (centre.max(diag) + w).min(m);
     }

@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn english_is_expected_longer_than_its_arabic_and_marks_do_not_count() {
-        assert!(ARABIC_ENGLISH.ratio > 1.0);
+        const { assert!(ARABIC_ENGLISH.ratio > 1.0) };
         // The same pair of lengths is likelier with the roles the model
         // was fitted for than reversed.
         let (la, le) = (40, 46);

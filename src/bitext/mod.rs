@@ -240,6 +240,9 @@ pub fn align(req: &AlignRequest, rec: &dyn TermRecognizer) -> Result<Alignment> 
     align_with(req, rec, Options::default())
 }
 
+/// Anchor keys of one sentence before interning: kind and key text.
+type RawKeys = Vec<(AnchorKind, String)>;
+
 /// Concept anchors: per source and target sentence, the concepts recognized
 /// in the source whose translations occur in that target sentence.
 fn term_keys(
@@ -247,10 +250,7 @@ fn term_keys(
     rec: &dyn TermRecognizer,
     src: &Document<'_>,
     tgt: &Document<'_>,
-) -> Result<(
-    Vec<Vec<(AnchorKind, String)>>,
-    Vec<Vec<(AnchorKind, String)>>,
-)> {
+) -> Result<(Vec<RawKeys>, Vec<RawKeys>)> {
     let mut s_keys = vec![Vec::new(); src.sentences.len()];
     let mut t_keys = vec![Vec::new(); tgt.sentences.len()];
     if req.termbases.is_empty() {
@@ -333,9 +333,9 @@ pub fn align_with(
     }
     let keys = if opts.lexical {
         let (s_terms, t_terms) = term_keys(req, rec, &src, &tgt)?;
-        let raw = |d: &Document<'_>, terms: Vec<Vec<(AnchorKind, String)>>| {
+        let raw = |d: &Document<'_>, terms: Vec<RawKeys>| {
             use rayon::prelude::*;
-            let mut out: Vec<Vec<(AnchorKind, String)>> = (0..d.sentences.len())
+            let mut out: Vec<RawKeys> = (0..d.sentences.len())
                 .into_par_iter()
                 .map(|k| anchor::sentence_keys(d.sentence(k)))
                 .collect();
