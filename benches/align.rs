@@ -23,15 +23,23 @@
 //! * `dropped_paragraphs`: the same with every 10th paragraph deleted from
 //!   the English side (its Arabic sentences then have no gold link);
 //! * `breaks_one_side`: blank lines in the Arabic, none in the English;
-//! * `no_breaks`: no paragraph breaks on either side.
+//! * `no_breaks`: no paragraph breaks on either side;
+//! * `dropped_no_breaks`: every 10th paragraph deleted from the English side
+//!   and no paragraph breaks on either side.
+//!
+//! Experiments: `ALIGN_COSTS="paragraph_bonus=8,null=0.02"` overrides the
+//! aligner's [`bitext::Costs`] fields, `ALIGN_LENGTH="1.14,2.08"` its length
+//! model (ratio, variance), for the `mustalah` row only.
 //!
 //! **Scores** compare the non-null links (`1-0`/`0-1` are not scored, as in
 //! Bleualign's and Vecalign's evaluations) as exact pairs of code-point
 //! spans: precision = correct / predicted, recall = correct / gold, F1
 //! their harmonic mean, micro-averaged over the documents of a layout.
-//! Systems: the length-only Gale–Church baseline (constants 1.0 / 6.8, no
-//! anchors, no paragraphs), the fitted Arabic–English length model alone,
-//! and the aligner (anchors and paragraphs; no term base here).
+//! Systems: the length-only Gale–Church baseline (constants 1.0 / 6.8,
+//! their priors, no anchors, no paragraphs), the aligner's DP with the
+//! fitted Arabic–English length model alone (its costs, no anchors, no
+//! paragraphs), and the aligner (anchors and paragraphs; no term base
+//! here: the software strings have no concept in the seed glossary).
 
 use mustalah::bitext::{self, length, AlignRequest, Options};
 use mustalah::formats::term_delimited::tsv_unescape;
@@ -142,14 +150,16 @@ enum Layout {
     DroppedParagraphs,
     BreaksOneSide,
     NoBreaks,
+    DroppedNoBreaks,
 }
 
 impl Layout {
-    const ALL: [Layout; 4] = [
+    const ALL: [Layout; 5] = [
         Layout::Paragraphs,
         Layout::DroppedParagraphs,
         Layout::BreaksOneSide,
         Layout::NoBreaks,
+        Layout::DroppedNoBreaks,
     ];
     fn name(self) -> &'static str {
         match self {
@@ -157,6 +167,7 @@ impl Layout {
             Layout::DroppedParagraphs => "dropped_paragraphs",
             Layout::BreaksOneSide => "breaks_one_side",
             Layout::NoBreaks => "no_breaks",
+            Layout::DroppedNoBreaks => "dropped_no_breaks",
         }
     }
 }
@@ -169,7 +180,7 @@ fn build(doc: &[Unit], layout: Layout) -> (String, String, HashSet<SpanPair>) {
     let (ar_sep, en_sep) = match layout {
         Layout::Paragraphs | Layout::DroppedParagraphs => ("\n\n", "\n\n"),
         Layout::BreaksOneSide => ("\n\n", " "),
-        Layout::NoBreaks => (" ", " "),
+        Layout::NoBreaks | Layout::DroppedNoBreaks => (" ", " "),
     };
     let (mut ar, mut en) = (String::new(), String::new());
     let mut gold = HashSet::new();
@@ -189,7 +200,8 @@ fn build(doc: &[Unit], layout: Layout) -> (String, String, HashSet<SpanPair>) {
         spans
     };
     for (u, unit) in doc.iter().enumerate() {
-        let drop = layout == Layout::DroppedParagraphs && u % 10 == 9;
+        let drop =
+            matches!(layout, Layout::DroppedParagraphs | Layout::DroppedNoBreaks) && u % 10 == 9;
         let a = push(&mut ar, ar_sep, &unit.ar);
         if drop {
             continue;
@@ -243,6 +255,38 @@ fn run(ar: &str, en: &str, opts: Options) -> HashSet<SpanPair> {
         .collect()
 }
 
+/// The aligner's options, with the experiment overrides of the environment.
+fn tuned() -> Options {
+    let mut opts = Options::default();
+    if let Ok(spec) = std::env::var("ALIGN_COSTS") {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').expect("ALIGN_COSTS: name=value");
+            let v: f64 = v.parse().expect("ALIGN_COSTS: a number");
+            let c = &mut opts.costs;
+            match k {
+                "paragraph_bonus" => c.paragraph_bonus = v,
+                "alpha" => c.alpha = v,
+                "beta" => c.beta = v,
+                "one_one" => c.one_one = v,
+                "merge" => c.merge = v,
+                "two_two" => c.two_two = v,
+                "null" => c.null = v,
+                "length_weight" => c.length_weight = v,
+                "min_band" => c.min_band = v as usize,
+                other => panic!("ALIGN_COSTS: unknown cost {other}"),
+            }
+        }
+    }
+    if let Ok(spec) = std::env::var("ALIGN_LENGTH") {
+        let (r, v) = spec.split_once(',').expect("ALIGN_LENGTH: ratio,variance");
+        opts.length = Some(length::LengthModel {
+            ratio: r.parse().expect("ratio"),
+            variance: v.parse().expect("variance"),
+        });
+    }
+    opts
+}
+
 fn systems() -> [(&'static str, Options); 3] {
     [
         (
@@ -251,6 +295,12 @@ fn systems() -> [(&'static str, Options); 3] {
                 length: Some(length::GALE_CHURCH),
                 lexical: false,
                 paragraphs: false,
+                // Their priors and the length cost at full weight.
+                costs: bitext::Costs {
+                    null: 0.0099,
+                    length_weight: 1.0,
+                    ..bitext::Costs::default()
+                },
             },
         ),
         (
@@ -259,9 +309,10 @@ fn systems() -> [(&'static str, Options); 3] {
                 length: None,
                 lexical: false,
                 paragraphs: false,
+                ..Options::default()
             },
         ),
-        ("mustalah", Options::default()),
+        ("mustalah", tuned()),
     ]
 }
 
@@ -321,7 +372,7 @@ fn speed(units: &[Unit]) {
         let mut pred = HashSet::new();
         for _ in 0..3 {
             let t = Instant::now();
-            pred = run(&ar, &en, Options::default());
+            pred = run(&ar, &en, tuned());
             best = best.min(t.elapsed().as_secs_f64());
         }
         let correct = pred.intersection(&gold).count();

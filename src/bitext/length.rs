@@ -22,6 +22,9 @@
 //! python3 tests/align/fit_length_model.py ../shared/data/tm/software-ui.en-ar.tsv.gz
 //! ```
 //!
+//! The DP weighs this cost by [`super::Costs::length_weight`] (0.3): the
+//! normal fits most pairs but real lengths are heavier-tailed.
+//!
 //! The reverse direction follows from the same fit: if `l₂ ≈ c·l₁` with
 //! variance `s²·l₁`, then `l₁ ≈ l₂/c` with variance `s²·l₂/c³`.
 

@@ -20,14 +20,15 @@
 //!    keys found exactly once in each (hapax pairs) weigh more.
 //! 3. Dynamic programming over sentences ([`dp`]): links `1-1`, `1-2`, `2-1`,
 //!    `2-2`, `1-0`, `0-1`, never crossing, each costing its prior, its
-//!    length cost under the Arabic–English length model ([`length`]) and its
+//!    weighted length cost under the Arabic–English length model
+//!    ([`length`]) and its
 //!    matched/unmatched anchors; reaching a point where both texts start a
 //!    paragraph earns a bonus. Only a band around the diagonal is computed,
 //!    bent and widened through hapax anchors and matching paragraph starts.
-//! 4. Each link gets a **quality** in 0–1: `√p` of its length
-//!    probability `p`, averaged half-and-half with its anchor agreement
-//!    (matched / (matched + unmatched) anchor weight) when it has anchors,
-//!    else `0.85·√p`; times 0.9 for `1-2`/`2-1`, 0.8 for `2-2`, 0.85 when
+//! 4. Each link gets a **quality** in 0–1: `pʷ` of its length
+//!    probability `p` (`w` the length weight, 0.3), averaged half-and-half
+//!    with its anchor agreement (matched / (matched + unmatched) anchor
+//!    weight) when it has anchors, else `0.85·pʷ`; times 0.9 for `1-2`/`2-1`, 0.8 for `2-2`, 0.85 when
 //!    only one side starts a paragraph there (both texts having paragraphs);
 //!    0 for `1-0`/`0-1`.
 //!
@@ -64,6 +65,7 @@ pub mod length;
 pub mod model;
 pub mod units;
 
+pub use dp::Costs;
 pub use error::{Error, Result};
 pub use length::LengthModel;
 pub use model::{AlignRequest, AlignStats, Alignment, Anchor, AnchorKind, Link, LinkKind};
@@ -81,6 +83,8 @@ pub struct Options {
     pub lexical: bool,
     /// Paragraph breaks as evidence.
     pub paragraphs: bool,
+    /// The DP's cost constants.
+    pub costs: Costs,
 }
 
 impl Default for Options {
@@ -89,6 +93,7 @@ impl Default for Options {
             length: None,
             lexical: true,
             paragraphs: true,
+            costs: Costs::default(),
         }
     }
 }
@@ -366,6 +371,7 @@ pub fn align_with(
     let (s_side, t_side) = (side(&src), side(&tgt));
     let mut params = dp::Params::new(opts.length.unwrap_or_else(|| LengthModel::for_pair(sl, tl)));
     params.lexical = opts.lexical;
+    params.costs = opts.costs;
     let (steps, band) = dp::align(&s_side, &t_side, keys.as_ref(), &params);
     let both_paragraphs = opts.paragraphs && src.paragraphs() > 1 && tgt.paragraphs() > 1;
     let mut stats = AlignStats {
@@ -391,7 +397,11 @@ pub fn align_with(
         } else {
             let ls: u32 = s_side.lens[st.i..st.i + a].iter().sum();
             let lt: u32 = t_side.lens[st.j..st.j + b].iter().sum();
-            let p = params.length.probability(ls, lt).sqrt();
+            let p = params
+                .length
+                .probability(ls, lt)
+                .max(1e-12)
+                .powf(params.costs.length_weight);
             let (mut q, anchors) = match &keys {
                 Some(k) => {
                     let (sl, tl) = (dp::lists(&k.source, st.i, a), dp::lists(&k.target, st.j, b));
