@@ -27,6 +27,11 @@ async fn post(app: &TestApp, path: &str, body: &Value) -> reqwest::Response {
         .expect("request")
 }
 
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    let r = app.client.get(app.url(path)).send().await.expect("request");
+    r.json().await.expect("JSON body")
+}
+
 async fn create_memory(app: &TestApp, name: &str, source: &str, target: &str) {
     let r = app
         .client
@@ -172,15 +177,7 @@ async fn the_article_aligns_with_its_partial_translation_and_comes_back_as_exact
     assert_eq!(again["added"], 0, "{again}");
     assert_eq!(again["updated"].as_u64(), Some(added));
     assert_eq!(again["ids"], stored["ids"]);
-    let info: Value = app
-        .client
-        .get(app.url("/v1/memories/news"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: Value = get_json(&app, "/v1/memories/news").await;
     assert_eq!(info["units"].as_u64(), Some(added), "{info}");
 
     // The TMX export carries the alignment metadata as props.
@@ -286,15 +283,7 @@ async fn dry_run_stores_nothing_and_languages_must_be_the_memorys() {
         (Some(true), Some(1)),
         "{v}"
     );
-    let units: Value = app
-        .client
-        .get(app.url("/v1/memories/news"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let units: Value = get_json(&app, "/v1/memories/news").await;
     assert_eq!(units["units"], 0);
     let mut real = body.clone();
     real["dry_run"] = json!(false);
@@ -304,15 +293,7 @@ async fn dry_run_stores_nothing_and_languages_must_be_the_memorys() {
         .await
         .unwrap();
     let id = v["ids"][0].as_u64().unwrap();
-    let unit: Value = app
-        .client
-        .get(app.url(&format!("/v1/memories/news/units/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unit: Value = get_json(&app, &format!("/v1/memories/news/units/{id}")).await;
     assert_eq!(unit["source"], "DeepSeek released R1 in January.");
     assert_eq!(unit["origin"], "p");
     let mut wrong = body.clone();
