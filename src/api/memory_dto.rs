@@ -290,7 +290,8 @@ pub struct DiffDto {
 #[schema(example = json!({"reason": "numbers_differ", "points": 2}))]
 pub struct PenaltyDto {
     /// `numbers_differ`, `tags_differ`, `punctuation_differs`, `case_differs`,
-    /// `orthography_differs`, `whitespace_differs`.
+    /// `orthography_differs`, `whitespace_differs`, `alignment` (an aligned
+    /// unit nobody has confirmed yet).
     pub reason: String,
     /// Points deducted.
     pub points: u32,
