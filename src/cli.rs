@@ -39,6 +39,109 @@ pub enum Command {
     Backup(BackupArgs),
     /// Rebuild an EMPTY data dir from a backup directory.
     Restore(RestoreArgs),
+    /// XLIFF files of CAT tools (offline on the data dir, or with --url on a running server).
+    #[command(subcommand)]
+    Xliff(XliffCommand),
+    /// Match analysis (word counts per match band) of XLIFF or text files.
+    Analyze(AnalyzeArgs),
+}
+
+/// How a CAT-file command reaches the data: a running server (`--url`) or
+/// the data dir, which must then not be in use by a server.
+#[derive(Debug, Clone, Args)]
+pub struct RemoteOrData {
+    /// Base URL of a running server; without it the data dir is opened directly.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Token for the server, if it needs one.
+    #[arg(long, env = "MUSTALAH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Data location (offline use).
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// `mustalah xliff …`
+#[derive(Debug, Subcommand)]
+pub enum XliffCommand {
+    /// Pre-translate an XLIFF file (1.2, SDLXLIFF, MQXLIFF, 2.x) from memories and term bases.
+    Pretranslate(PretranslateArgs),
+}
+
+/// Options of `xliff pretranslate`.
+#[derive(Debug, Clone, Args)]
+pub struct PretranslateArgs {
+    /// The XLIFF file (gzip, UTF-8 or UTF-16 with BOM).
+    pub file: PathBuf,
+    /// Output file (standard output when omitted).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Memories to search (repeat or comma-separate).
+    #[arg(long = "memory", default_value = "default", value_delimiter = ',')]
+    pub memories: Vec<String>,
+    /// Term bases whose terms are noted (repeat or comma-separate).
+    #[arg(long = "termbase", value_delimiter = ',')]
+    pub termbases: Vec<String>,
+    /// Lowest score offered as a match (30-100).
+    #[arg(long, default_value_t = 70)]
+    pub min_score: u32,
+    /// Score from which the target is filled (30-101).
+    #[arg(long, default_value_t = 100)]
+    pub fill_threshold: u32,
+    /// Matches offered per segment (1-50).
+    #[arg(long, default_value_t = 3)]
+    pub max_matches: usize,
+    /// Source language (default: the file's).
+    #[arg(long)]
+    pub source_lang: Option<String>,
+    /// Target language (default: the file's).
+    #[arg(long)]
+    pub target_lang: Option<String>,
+    /// Print the report only, write no file.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Server or data dir.
+    #[command(flatten)]
+    pub remote: RemoteOrData,
+}
+
+/// Output of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalysisFormat {
+    /// A table of segments/words per band.
+    Table,
+    /// The JSON of `POST /v1/analysis`.
+    Json,
+    /// One row per file and band.
+    Csv,
+    /// Trados-style analysis report.
+    Xml,
+}
+
+/// Options of `analyze`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// The files, in job order (XLIFF or plain text).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: AnalysisFormat,
+    /// Memories to search (repeat or comma-separate).
+    #[arg(long = "memory", default_value = "default", value_delimiter = ',')]
+    pub memories: Vec<String>,
+    /// Lowest fuzzy score counted (30-100).
+    #[arg(long, default_value_t = 50)]
+    pub min_score: u32,
+    /// Earlier segments of the job act as a memory.
+    #[arg(long)]
+    pub internal_fuzzy: bool,
+    /// Payable rates per band, e.g. `new:100,fuzzy_75_84:60,exact:30`.
+    #[arg(long)]
+    pub weights: Option<String>,
+    /// Server or data dir.
+    #[command(flatten)]
+    pub remote: RemoteOrData,
 }
 
 /// `mustalah terms …`

@@ -2,6 +2,8 @@
 //! not be running on it: sled's lock refuses a second process with a clear
 //! error) and call the domain, like the HTTP handlers do.
 
+pub mod cat;
+
 use crate::cli::{TermsCommand, TmCommand};
 use crate::formats::Format;
 use crate::memory::{model::SearchQuery, Memories};

@@ -6,6 +6,7 @@
 //! the domain model types it streams.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod backup;
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod formats;
 pub mod memory;
+pub mod pretranslate;
 pub mod seed;
 pub mod store;
 pub mod suggest;

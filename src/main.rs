@@ -31,6 +31,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Terms(cmd) => mustalah::commands::terms(cmd),
         Command::Tm(cmd) => mustalah::commands::tm(cmd),
         Command::Suggest(args) => mustalah::commands::suggest(args),
+        Command::Xliff(mustalah::cli::XliffCommand::Pretranslate(args)) => {
+            mustalah::commands::cat::pretranslate(args)
+        }
+        Command::Analyze(args) => mustalah::commands::cat::analyze(args),
         Command::Backup(args) => {
             let manifest = mustalah::backup::backup(&args.url, args.token.as_deref(), &args.dir)?;
             eprintln!(

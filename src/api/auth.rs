@@ -44,7 +44,7 @@ pub enum Access {
 }
 
 /// Classifies a request. POSTs that only compute (search, recognize,
-/// suggest, lookup, concordance) are reads.
+/// suggest, lookup, concordance, XLIFF pre-translation, analysis) are reads.
 pub fn access_for(method: &Method, path: &str) -> Access {
     if path == "/healthz"
         || path == "/readyz"
@@ -61,7 +61,13 @@ pub fn access_for(method: &Method, path: &str) -> Access {
     if *method == Method::POST
         && matches!(
             last,
-            "search" | "recognize" | "suggest" | "lookup" | "concordance"
+            "search"
+                | "recognize"
+                | "suggest"
+                | "lookup"
+                | "concordance"
+                | "pretranslate"
+                | "analysis"
         )
     {
         return Access::Read;
@@ -187,6 +193,11 @@ mod tests {
             Access::Read
         );
         assert_eq!(access_for(&Method::POST, "/v1/suggest"), Access::Read);
+        assert_eq!(
+            access_for(&Method::POST, "/v1/xliff/pretranslate"),
+            Access::Read
+        );
+        assert_eq!(access_for(&Method::POST, "/v1/analysis"), Access::Read);
         assert_eq!(
             access_for(&Method::POST, "/v1/memories/default/units"),
             Access::Write

@@ -277,7 +277,8 @@ pub struct SearchBody {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"op": "replace", "query": "الملفات", "source": "الملف"}))]
 pub struct DiffDto {
-    /// `equal`, `insert` (only in the match), `delete` (only in the query), `replace`.
+    /// `equal`, `insert` (only in the match), `delete` (only in the query), `replace`,
+    /// `placeable` (a number, placeholder or tag aligned to one of its kind).
     pub op: String,
     /// Query text of the run (original spacing).
     pub query: String,
@@ -290,8 +291,8 @@ pub struct DiffDto {
 #[schema(example = json!({"reason": "numbers_differ", "points": 2}))]
 pub struct PenaltyDto {
     /// `numbers_differ`, `tags_differ`, `punctuation_differs`, `case_differs`,
-    /// `orthography_differs`, `whitespace_differs`, `alignment` (an aligned
-    /// unit nobody has confirmed yet).
+    /// `orthography_differs`, `accelerator_differs`, `whitespace_differs`,
+    /// `alignment` (an aligned unit nobody has confirmed yet).
     pub reason: String,
     /// Points deducted.
     pub points: u32,

@@ -7,6 +7,7 @@
 //! types do not.
 
 pub mod align;
+pub mod analysis;
 pub mod auth;
 pub mod docs;
 pub mod download;
@@ -19,6 +20,7 @@ pub mod suggest;
 pub mod termbase_dto;
 pub mod termbases;
 pub mod upload;
+pub mod xliff;
 
 pub use error::{ApiError, Problem};
 pub use state::AppState;
@@ -41,6 +43,7 @@ use utoipa::OpenApi;
         (name = "termbases", description = "Term bases, entries, lookup, recognition, import/export"),
         (name = "memories", description = "Translation memories, units, fuzzy search, concordance, import/export"),
         (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks"),
+        (name = "xliff", description = "CAT tools through their own files: XLIFF pre-translation (1.2, SDLXLIFF, MQXLIFF, 2.x) and match analysis"),
         (name = "align", description = "Bilingual alignment of a document and its translation into sentence links and units")
     )
 )]
@@ -114,6 +117,8 @@ fn fragments() -> Vec<utoipa::openapi::OpenApi> {
         memories::MemoryApi::openapi(),
         suggest::SuggestApi::openapi(),
         termbases::TermbaseApi::openapi(),
+        xliff::XliffApi::openapi(),
+        analysis::AnalysisApi::openapi(),
     ]
 }
 
@@ -152,6 +157,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     memories::configure(cfg);
     suggest::configure(cfg);
     termbases::configure(cfg);
+    xliff::configure(cfg);
+    analysis::configure(cfg);
 }
 
 /// Echoes the request id that the tracing middleware assigned (and logs

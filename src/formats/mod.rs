@@ -1,4 +1,5 @@
-//! Import/export formats: TMX 1.4b, TBX (v2 `martif` and v3 `tbx`), CSV/TSV.
+//! Import/export formats: TMX 1.4b, TBX (v2 `martif` and v3 `tbx`), CSV/TSV,
+//! and XLIFF (read for segments, rewritten by splicing: [`xliff`]).
 //!
 //! Readers are streaming iterators over the domain model drafts
 //! ([`crate::termbase::model::ConceptDraft`], [`crate::memory::model::UnitDraft`]);
@@ -17,6 +18,7 @@ pub mod tbx;
 pub mod term_delimited;
 pub mod tmx;
 pub mod unit_delimited;
+pub mod xliff;
 pub mod xml;
 
 pub use decode::{decoded_reader, Decoded};

@@ -2,9 +2,10 @@
 //!
 //! Persistent part (in the memory's tree, written in the same batch as the
 //! unit it describes):
-//! * `d/<u32 be>` → dictionary entry: `ckey u32 be | weight u8 | text` — the
+//! * `d/<u32 be>` → dictionary entry: `ckey u32 be | class u8 | text` — the
 //!   interned normalized token texts (and stem keys, which are interned in
-//!   the same id space);
+//!   the same id space); class 1 is punctuation, 2 any other token, 3 a
+//!   placeable (number, tag, placeholder: its stem key is its kind's);
 //! * `t/<u64 be id>` → unit blob: `dedup hash u64 | modified µs i64 |
 //!   n_source u16 | n_target u16 | token ids u32…` (both sides).
 //!
@@ -34,18 +35,64 @@
 //! import journal is open, so a journal roll-back never removes a unit a
 //! snapshot holds.
 
-use super::score::{ckey_string, token_weight, Tok, MAX_TOKENS};
+use super::score::{self, ckey_string, placeable_key, token_weight, Tok, MAX_TOKENS};
 use crate::text::Token;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// Dictionary class of a placeable (weight class 2).
+const PLACEABLE: u8 = 3;
 
 /// Dictionary of interned strings.
 #[derive(Debug, Default)]
 pub struct Dict {
     map: HashMap<String, u32>,
-    /// `(ckey, weight)` per id.
+    /// `(ckey, class)` per id (class 1 punctuation, 2 other, 3 placeable).
     entries: Vec<(u32, u8)>,
+    /// Text per id (the map is keyed the other way).
+    texts: Vec<Arc<str>>,
     /// Entries added since the last [`Dict::take_new`] (id, text).
     fresh: Vec<(u32, String)>,
+    /// Words that can be near misses, for [`Dict::near_words`].
+    near: NearIndex,
+}
+
+/// The scorer view of a dictionary entry.
+fn tok_of(id: u32, ckey: u32, class: u8) -> Tok {
+    Tok {
+        id,
+        ckey,
+        w: if class == 1 { 1 } else { 2 },
+        place: class == PLACEABLE,
+    }
+}
+
+/// Words of the dictionary that can be near misses ([`score::near_cost`]),
+/// sorted by text so that words sharing a prefix share the rows of the
+/// edit-distance table (a trie walked as a list), plus the words added
+/// since the last sort, scanned one by one until there are
+/// [`NEAR_RECENT`] of them.
+#[derive(Debug, Default)]
+struct NearIndex {
+    sorted: Vec<u32>,
+    recent: Vec<u32>,
+    /// Near misses in `sorted` of recently searched words (cleared when
+    /// `sorted` changes).
+    cache: Mutex<HashMap<String, NearList>>,
+}
+
+/// Near misses of one word: `(dictionary id, cost)`.
+type NearList = Arc<Vec<(u32, u32)>>;
+
+/// Words added before [`NearIndex::sorted`] is rebuilt.
+const NEAR_RECENT: usize = 512;
+/// Searched words whose near misses are kept.
+const NEAR_CACHE: usize = 20_000;
+
+fn near_candidate(text: &str, class: u8) -> bool {
+    class == 2
+        && text.chars().nth(score::MIN_NEAR_CHARS - 1).is_some()
+        && !text.starts_with('\u{1}')
 }
 
 impl Dict {
@@ -64,50 +111,209 @@ impl Dict {
         self.map.get(s).copied()
     }
 
-    /// `(ckey, weight)` of an id.
+    /// `(ckey, class)` of an id.
     pub fn entry(&self, id: u32) -> (u32, u8) {
         self.entries.get(id as usize).copied().unwrap_or((id, 2))
     }
 
-    fn intern_raw(&mut self, s: &str, w: u8) -> u32 {
+    /// The scorer view of an id.
+    pub fn tok(&self, id: u32) -> Tok {
+        let (ckey, class) = self.entry(id);
+        tok_of(id, ckey, class)
+    }
+
+    /// The text of an id.
+    pub fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", |t| t)
+    }
+
+    fn intern_raw(&mut self, s: &str, class: u8) -> u32 {
         if let Some(id) = self.map.get(s) {
             return *id;
         }
         let id = self.entries.len() as u32;
         self.map.insert(s.to_string(), id);
-        self.entries.push((id, w));
+        self.entries.push((id, class));
+        self.texts.push(Arc::from(s));
         self.fresh.push((id, s.to_string()));
+        // Stem keys too: the text may later be a token of its own.
+        if near_candidate(s, class) {
+            self.near_add(id);
+        }
         id
     }
 
     /// Interns a token, its stem key and returns the scorer view.
     pub fn intern(&mut self, t: &Token) -> Tok {
         if let Some(id) = self.map.get(&t.norm) {
-            let (ckey, w) = self.entry(*id);
-            return Tok { id: *id, ckey, w };
+            return self.tok(*id);
         }
-        let w = token_weight(t.kind);
+        let place = placeable_key(t.kind, &t.norm).is_some();
+        let class = if place {
+            PLACEABLE
+        } else {
+            token_weight(t.kind)
+        };
         let ck = ckey_string(&t.norm, t.kind);
         let ckey = if ck == t.norm {
             None
         } else {
             // A stem key is interned as an entry of its own (ckey = itself).
-            Some(self.intern_raw(&ck, 2))
+            Some(self.intern_raw(&ck, if place { PLACEABLE } else { 2 }))
         };
-        let id = self.intern_raw(&t.norm, w);
+        let id = self.intern_raw(&t.norm, class);
         let ckey = ckey.unwrap_or(id);
         if let Some(e) = self.entries.get_mut(id as usize) {
             e.0 = ckey;
         }
-        Tok { id, ckey, w }
+        tok_of(id, ckey, class)
+    }
+
+    fn near_add(&mut self, id: u32) {
+        self.near.recent.push(id);
+        if self.near.recent.len() >= NEAR_RECENT {
+            self.near_sort();
+        }
+    }
+
+    /// Moves the recent words into the sorted list.
+    fn near_sort(&mut self) {
+        let texts = &self.texts;
+        let key = |id: &u32| {
+            texts
+                .get(*id as usize)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""))
+        };
+        let mut all = std::mem::take(&mut self.near.sorted);
+        all.append(&mut self.near.recent);
+        all.sort_by_cached_key(key);
+        all.dedup();
+        self.near.sorted = all;
+        if let Ok(mut c) = self.near.cache.lock() {
+            c.clear();
+        }
+    }
+
+    /// Every dictionary word that is a near miss of `word` (a normalized
+    /// query token), with its cost: exactly the words `w` with
+    /// `score::near_cost(word, w)` some, found by walking the sorted words
+    /// with a shared edit-distance table and skipping every prefix already
+    /// more than the allowed edits away.
+    pub fn near_words(&self, word: &str) -> NearList {
+        let cached = self
+            .near
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(word).cloned());
+        let sorted = match cached {
+            Some(v) => v,
+            None => {
+                let v = Arc::new(self.near_walk(word));
+                if let Ok(mut c) = self.near.cache.lock() {
+                    if c.len() >= NEAR_CACHE {
+                        c.clear();
+                    }
+                    c.insert(word.to_string(), v.clone());
+                }
+                v
+            }
+        };
+        if self.near.recent.is_empty() {
+            return sorted;
+        }
+        let mut all: Vec<(u32, u32)> = sorted.as_ref().clone();
+        for &id in &self.near.recent {
+            if let Some(c) = score::near_cost(word, self.text(id)) {
+                all.push((id, c));
+            }
+        }
+        Arc::new(all)
+    }
+
+    /// The reference for [`Dict::near_words`]: every dictionary word tried.
+    pub fn near_words_exhaustive(&self, word: &str) -> Vec<(u32, u32)> {
+        (0..self.entries.len() as u32)
+            .filter(|&id| near_candidate(self.text(id), self.entry(id).1))
+            .filter_map(|id| score::near_cost(word, self.text(id)).map(|c| (id, c)))
+            .collect()
+    }
+
+    fn near_walk(&self, word: &str) -> Vec<(u32, u32)> {
+        let a: Vec<char> = word.chars().collect();
+        let la = a.len();
+        let mut out = Vec::new();
+        if la < score::MIN_NEAR_CHARS {
+            return out;
+        }
+        let k = score::MAX_NEAR_EDITS.min(la / 2);
+        let width = la + 1;
+        // rows[t·width..] = edit distances of a's prefixes to the walked
+        // word's first t chars; `path` = those chars.
+        let mut rows: Vec<usize> = (0..=la).collect();
+        let mut path: Vec<char> = Vec::new();
+        let list = &self.near.sorted;
+        let mut at = 0;
+        while at < list.len() {
+            let id = list[at];
+            let w = self.text(id);
+            let shared = path
+                .iter()
+                .zip(w.chars())
+                .take_while(|(p, c)| *p == c)
+                .count();
+            path.truncate(shared);
+            rows.truncate((shared + 1) * width);
+            let mut dead_at = None;
+            for c in w.chars().skip(shared) {
+                let t = path.len();
+                if t + 1 > la + k {
+                    dead_at = Some(t + 1);
+                    break;
+                }
+                let base = t * width;
+                let mut row_min = t + 1;
+                rows.push(t + 1);
+                for i in 1..=la {
+                    let sub = rows[base + i - 1] + usize::from(a[i - 1] != c);
+                    let v = sub
+                        .min(rows[base + i] + 1)
+                        .min(rows[base + width + i - 1] + 1);
+                    rows.push(v);
+                    row_min = row_min.min(v);
+                }
+                path.push(c);
+                if row_min > k {
+                    dead_at = Some(t + 1);
+                    break;
+                }
+            }
+            match dead_at {
+                Some(depth) => {
+                    // Every word starting with these `depth` chars is as far.
+                    let end = w.char_indices().nth(depth).map_or(w.len(), |(b, _)| b);
+                    let prefix = &w[..end];
+                    at += list[at..].partition_point(|&x| self.text(x).starts_with(prefix));
+                }
+                None => {
+                    let lb = path.len();
+                    let e = rows[lb * width + la];
+                    if let Some(c) = score::near_cost_of(e, la, lb) {
+                        out.push((id, c));
+                    }
+                    at += 1;
+                }
+            }
+        }
+        out
     }
 
     /// The scorer view of a token without interning: unknown texts get ids
     /// past the dictionary (`next_local`), so they equal nothing stored.
     pub fn resolve(&self, t: &Token, local: &mut HashMap<String, u32>) -> Tok {
         if let Some(id) = self.map.get(&t.norm) {
-            let (ckey, w) = self.entry(*id);
-            return Tok { id: *id, ckey, w };
+            return self.tok(*id);
         }
         let base = self.entries.len() as u32;
         let mut local_id = |s: &str| -> u32 {
@@ -124,6 +330,7 @@ impl Dict {
             id,
             ckey,
             w: token_weight(t.kind),
+            place: placeable_key(t.kind, &t.norm).is_some(),
         }
     }
 
@@ -150,15 +357,11 @@ impl Dict {
         self.fresh.clear();
     }
 
-    /// Texts by id (for the snapshot; the map is keyed the other way).
+    /// Texts by id (for the snapshot).
     fn texts(&self) -> Vec<&str> {
-        let mut v = vec![""; self.entries.len()];
-        for (t, &id) in &self.map {
-            if let Some(slot) = v.get_mut(id as usize) {
-                *slot = t.as_str();
-            }
-        }
-        v
+        (0..self.entries.len() as u32)
+            .map(|id| self.text(id))
+            .collect()
     }
 
     /// Loads one `d/` entry.
@@ -177,10 +380,28 @@ impl Dict {
         let idx = id as usize;
         if self.entries.len() <= idx {
             self.entries.resize(idx + 1, (u32::MAX, 2));
+            self.texts.resize(idx + 1, Arc::from(""));
         }
         self.entries[idx] = (ckey, w);
+        self.texts[idx] = Arc::from(text);
         self.map.insert(text.to_string(), id);
+        if near_candidate(text, w) {
+            // Sorted as the list doubles, and once more by
+            // [`Dict::finish_loading`]: a load costs O(n log n), not a sort
+            // per NEAR_RECENT entries.
+            self.near.recent.push(id);
+            if self.near.recent.len() >= NEAR_RECENT.max(self.near.sorted.len()) {
+                self.near_sort();
+            }
+        }
         true
+    }
+
+    /// After the last [`Dict::load_entry`]: every word in the sorted list.
+    pub fn finish_loading(&mut self) {
+        if !self.near.recent.is_empty() {
+            self.near_sort();
+        }
     }
 }
 
@@ -351,25 +572,37 @@ impl<'a> Reader<'a> {
 }
 
 const PUNCT_BIT: u32 = 1 << 31;
+const PLACE_BIT: u32 = 1 << 30;
 
-/// A stem key with its token's weight (the top bit set for weight 1).
-/// Dictionary ids stay below 2³¹: each takes far more than 8 bytes of RAM.
-pub fn pack_key(ckey: u32, w: u8) -> u32 {
-    (ckey & !PUNCT_BIT) | if w == 1 { PUNCT_BIT } else { 0 }
+/// A stem key with its token's class (the top bit set for punctuation,
+/// the next one for placeables). Dictionary ids stay below 2³⁰: each takes
+/// far more than 8 bytes of RAM.
+pub fn pack_key(ckey: u32, class: u8) -> u32 {
+    (ckey & !(PUNCT_BIT | PLACE_BIT))
+        | match class {
+            1 => PUNCT_BIT,
+            PLACEABLE => PLACE_BIT,
+            _ => 0,
+        }
 }
 
 /// The stem key of a packed key.
 pub fn key_ckey(k: u32) -> u32 {
-    k & !PUNCT_BIT
+    k & !(PUNCT_BIT | PLACE_BIT)
 }
 
-/// The weight of a packed key.
+/// The weight class of a packed key (1 punctuation, 2 other).
 pub fn key_weight(k: u32) -> u8 {
     if k & PUNCT_BIT == 0 {
         2
     } else {
         1
     }
+}
+
+/// Whether a packed key is a placeable's.
+pub fn key_placeable(k: u32) -> bool {
+    k & PLACE_BIT != 0
 }
 
 /// Encodes a unit blob.
@@ -456,6 +689,7 @@ impl Index {
                 id,
                 ckey: key_ckey(k),
                 w: key_weight(k),
+                place: key_placeable(k),
             });
         }
     }
@@ -491,9 +725,9 @@ impl Index {
         let mut lens = [0u32; 2];
         for (side, ids) in [src, tgt].into_iter().enumerate() {
             for &tid in ids {
-                let (ckey, w) = self.dict.entry(tid);
-                self.keys.push(pack_key(ckey, w));
-                lens[side] += u32::from(w);
+                let (ckey, class) = self.dict.entry(tid);
+                self.keys.push(pack_key(ckey, class));
+                lens[side] += score::weight_of(class);
                 if !postings {
                     continue;
                 }
@@ -592,7 +826,7 @@ impl Index {
     }
 
     /// Encodes the dictionary and the live units:
-    /// `dict_len u32 | (ckey u32 | weight u8 | len u32 | text)… | units u32 |
+    /// `dict_len u32 | (ckey u32 | class u8 | len u32 | text)… | units u32 |
     /// (id u64 | modified i64 | hash u64 | ns u16 | nt u16 | ids u32…)…`,
     /// all little-endian.
     pub fn encode_snapshot(&self) -> Vec<u8> {
@@ -651,8 +885,13 @@ impl Index {
             let len = r.u32()? as usize;
             let text = std::str::from_utf8(r.take(len)?).ok()?;
             self.dict.entries.push((ckey, w));
+            self.dict.texts.push(Arc::from(text));
             self.dict.map.insert(text.to_string(), id as u32);
+            if near_candidate(text, w) {
+                self.dict.near.recent.push(id as u32);
+            }
         }
+        self.dict.near_sort();
         let units = r.u32()? as usize;
         let cap = units.min(bytes.len() / 28);
         self.units.reserve(cap);
@@ -793,6 +1032,38 @@ mod tests {
         let (mut s, mut t) = (vec![5], Vec::new());
         assert_eq!(decode_blob_into(&b, &mut s, &mut t), Some((7, -3)));
         assert_eq!((s, t), (vec![1, 2, 3], vec![9]));
+    }
+
+    proptest::proptest! {
+        /// The sorted walk finds exactly what trying every word finds, for
+        /// words in the sorted list and in the recent one.
+        #[test]
+        fn near_words_are_exactly_the_near_misses(
+            sorted in proptest::collection::vec("[a-dé]{1,8}", 0..80),
+            recent in proptest::collection::vec("[a-dé]{1,8}", 0..20),
+            q in "[a-dé]{1,9}",
+        ) {
+            let mut d = Dict::default();
+            let add = |d: &mut Dict, words: &[String]| {
+                for w in words {
+                    for t in crate::text::tokenize(w) {
+                        d.intern(&t);
+                    }
+                }
+            };
+            add(&mut d, &sorted);
+            d.finish_loading();
+            add(&mut d, &recent);
+            let mut got = d.near_words(&q).as_ref().clone();
+            got.sort_unstable();
+            let mut want = d.near_words_exhaustive(&q);
+            want.sort_unstable();
+            proptest::prop_assert_eq!(&got, &want);
+            // And again from the cache.
+            let mut again = d.near_words(&q).as_ref().clone();
+            again.sort_unstable();
+            proptest::prop_assert_eq!(again, want);
+        }
     }
 
     #[test]

@@ -682,6 +682,7 @@ fn load_index_from(tree: &Tree, use_snapshot: bool) -> crate::store::Result<Inde
         let (k, v) = r?;
         idx.dict.load_entry(&k, &v);
     }
+    idx.dict.finish_loading();
     let (mut src, mut tgt) = (Vec::new(), Vec::new());
     let mut push = |idx: &mut Index, id: u64, v: &[u8]| {
         if let Some((hash, modified)) = index::decode_blob_into(v, &mut src, &mut tgt) {

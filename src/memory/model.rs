@@ -141,8 +141,9 @@ pub struct SearchQuery {
 /// One step of the token alignment between the query and a match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffOp {
-    /// `equal`, `insert` (only in the match), `delete` (only in the query)
-    /// or `replace`.
+    /// `equal`, `insert` (only in the match), `delete` (only in the query),
+    /// `replace` or `placeable` (a number, placeholder or tag aligned to one
+    /// of its kind: what a repair can substitute).
     pub op: &'static str,
     /// Slice of the query (original spacing), empty for `insert`.
     pub query: String,

@@ -15,7 +15,7 @@
 
 use super::index::{self, Index};
 use super::model::{ConcordanceHit, FuzzyMatch, SearchQuery, Span, TranslationUnit};
-use super::score::{self, Side, Tok};
+use super::score::{self, NearMisses, Side, Tok};
 use super::{lang_base, poisoned, Error, Memories, Memory, Result};
 use crate::store::key_u64;
 use crate::text::Token;
@@ -101,18 +101,94 @@ fn groups(qv: &[Tok]) -> Vec<Group> {
         match g.iter_mut().find(|x| x.0 == t.ckey) {
             Some(x) => {
                 x.1 += 1;
-                x.2 = x.2.max(u32::from(t.w));
+                x.2 = x.2.max(t.weight());
             }
-            None => g.push((t.ckey, 1, u32::from(t.w))),
+            None => g.push((t.ckey, 1, t.weight())),
         }
     }
     g
 }
 
+/// What the filter needs of a query, computed once for all levels: its
+/// key groups, and for each group the stem keys of its near misses with
+/// their largest credit (`weight − cost`, see `score`).
+struct Plan {
+    lq: u32,
+    groups: Vec<Group>,
+    near_keys: Vec<Vec<(u32, u32)>>,
+}
+
+impl Plan {
+    fn new(idx: &Index, qv: &[Tok], near: &NearMisses) -> Plan {
+        let groups = groups(qv);
+        let mut near_keys: Vec<Vec<(u32, u32)>> = vec![Vec::new(); groups.len()];
+        // Query tokens of each query word.
+        let mut of_word: HashMap<u32, Vec<&Tok>> = HashMap::new();
+        for (i, t) in qv.iter().enumerate() {
+            of_word.entry(near.word_of(i)).or_default().push(t);
+        }
+        for (id, word, cost) in near.iter() {
+            let ckey = idx.dict.tok(id).ckey;
+            for q in of_word.get(&word).map_or(&[][..], Vec::as_slice) {
+                let Some(gi) = groups.iter().position(|g| g.0 == q.ckey) else {
+                    continue;
+                };
+                if ckey == q.ckey {
+                    continue; // the group's own key gives the full weight
+                }
+                let credit = q.weight().saturating_sub(cost);
+                let list = &mut near_keys[gi];
+                match list.iter_mut().find(|x| x.0 == ckey) {
+                    Some(x) => x.1 = x.1.max(credit),
+                    None => list.push((ckey, credit)),
+                }
+            }
+        }
+        Plan {
+            lq: score::weighted_len(qv),
+            groups,
+            near_keys,
+        }
+    }
+}
+
+/// The near misses of the query's tokens in the memory's dictionary
+/// (`exhaustive`: by trying every word, the reference).
+fn near_misses(idx: &Index, qtokens: &[Token], qv: &[Tok], exhaustive: bool) -> NearMisses {
+    let mut near = NearMisses::for_query(qtokens);
+    let mut done = vec![false; near.words().len()];
+    for (i, (t, v)) in qtokens.iter().zip(qv).enumerate() {
+        let word = near.word_of(i);
+        let Some(slot) = done.get_mut(word as usize) else {
+            continue;
+        };
+        if *slot || !score::near_eligible(v, &t.norm) {
+            continue;
+        }
+        *slot = true;
+        let found = if exhaustive {
+            idx.dict.near_words_exhaustive(&t.norm)
+        } else {
+            idx.dict.near_words(&t.norm).as_ref().clone()
+        };
+        for (id, cost) in found {
+            near.insert(word, id, cost);
+        }
+    }
+    near
+}
+
 /// Units (ordinal, base score) whose base score reaches `s`, from the index.
-fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32, u32)> {
-    let lq = score::weighted_len(qv);
-    // Lower length bound and count threshold coincide: T = ceil(s·lq/100).
+fn indexed_candidates(
+    idx: &Index,
+    side: usize,
+    qv: &[Tok],
+    near: &NearMisses,
+    plan: &Plan,
+    s: u32,
+) -> Vec<(u32, u32)> {
+    let lq = plan.lq;
+    // Lower length bound and credit threshold coincide: T = ceil(s·lq/100).
     let t = (u64::from(s) * u64::from(lq)).div_ceil(100) as u32;
     let hi = if s == 0 {
         u32::MAX
@@ -121,7 +197,7 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
     };
     let sidx = &idx.sides[side];
     let mut cands: Vec<u32> = Vec::new();
-    let g = groups(qv);
+    let g = &plan.groups;
     if t == 0 {
         for ords in sidx.by_len.range(..=hi).map(|(_, v)| v) {
             cands.extend_from_slice(ords);
@@ -129,21 +205,26 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         cands.sort_unstable();
     } else {
         let df = |ck: u32| sidx.postings.get(ck as usize).map_or(0, Vec::len);
+        let reads =
+            |gi: usize| df(g[gi].0) + plan.near_keys[gi].iter().map(|x| df(x.0)).sum::<usize>();
         let mut seen = vec![0u64; idx.units.len() / 64 + 1];
-        let mut order: Vec<&Group> = g.iter().collect();
-        order.sort_by_key(|x| df(x.0));
+        let mut order: Vec<usize> = (0..g.len()).collect();
+        order.sort_by_key(|&gi| reads(gi));
         let mut rest: u32 = g.iter().map(|x| x.1 * x.2).sum();
-        for x in order {
+        for gi in order {
             if rest < t {
                 break;
             }
-            rest -= x.1 * x.2;
-            if let Some(p) = sidx.postings.get(x.0 as usize) {
-                // A bitmap instead of sort + dedup: long postings lists of
-                // frequent keys would otherwise dominate the query.
-                for &ord in p {
-                    if let Some(word) = seen.get_mut((ord / 64) as usize) {
-                        *word |= 1 << (ord % 64);
+            rest -= g[gi].1 * g[gi].2;
+            let keys = std::iter::once(g[gi].0).chain(plan.near_keys[gi].iter().map(|x| x.0));
+            for key in keys {
+                if let Some(p) = sidx.postings.get(key as usize) {
+                    // A bitmap instead of sort + dedup: long postings lists
+                    // of frequent keys would otherwise dominate the query.
+                    for &ord in p {
+                        if let Some(word) = seen.get_mut((ord / 64) as usize) {
+                            *word |= 1 << (ord % 64);
+                        }
                     }
                 }
             }
@@ -159,30 +240,38 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         }
     }
     cands.dedup();
-    // Long queries: a map from stem key to group instead of a linear search.
-    let gmap: Option<HashMap<u32, usize>> =
+    // Stem key → its group (exact), and (key, group, credit) sorted by key
+    // for the groups a key is a near miss of.
+    let exact: Option<HashMap<u32, usize>> =
         (g.len() > 16).then(|| g.iter().enumerate().map(|(i, x)| (x.0, i)).collect());
-    // Most unit tokens are in no query group: a 1024-bit filter of the
-    // query's stem keys rejects them before the group lookup.
-    let mut qmask = [0u64; 16];
-    for x in &g {
-        qmask[(x.0 as usize >> 6) & 15] |= 1 << (x.0 & 63);
-    }
-    let find = |ck: u32| {
-        if qmask[(ck as usize >> 6) & 15] & (1 << (ck & 63)) == 0 {
-            return None;
-        }
-        match &gmap {
-            Some(map) => map.get(&ck).copied(),
-            None => g.iter().position(|x| x.0 == ck),
-        }
+    let find = |ck: u32| match &exact {
+        Some(map) => map.get(&ck).copied(),
+        None => g.iter().position(|x| x.0 == ck),
     };
+    let mut nearby: Vec<(u32, usize, u32)> = plan
+        .near_keys
+        .iter()
+        .enumerate()
+        .flat_map(|(gi, list)| list.iter().map(move |&(k, c)| (k, gi, c)))
+        .collect();
+    nearby.sort_unstable();
+    // Most unit tokens are in no query group: a 4096-bit filter of the
+    // query's keys rejects them before the lookups.
+    let mut qmask = [0u64; 64];
+    let mut near_mask = [0u64; 64];
+    for x in g {
+        qmask[(x.0 as usize >> 6) & 63] |= 1 << (x.0 & 63);
+    }
+    for &(k, ..) in &nearby {
+        near_mask[(k as usize >> 6) & 63] |= 1 << (k & 63);
+    }
     let mut counts = vec![0u32; g.len()];
-    let (mut prev, mut cur) = (Vec::new(), Vec::new());
+    let mut best_near = vec![0u32; g.len()];
+    let mut sc = score::Scratch::default();
     let mut ut: Vec<Tok> = Vec::new();
     let mut out = Vec::new();
     for ord in cands {
-        // Weighted lengths are at most 2·MAX_TOKENS, so the short copy is
+        // Weighted lengths are at most 10·MAX_TOKENS, so the short copy is
         // exact; dead units read as 0 and are also caught below.
         let lu = match idx.short_lens.get(ord as usize) {
             Some(l) => u32::from(l[side]),
@@ -193,25 +282,41 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
         }
         if t > 0 {
             counts.iter_mut().for_each(|c| *c = 0);
-            let mut overlap = 0u32;
+            best_near.iter_mut().for_each(|c| *c = 0);
             for &k in idx.side_keys(ord, side) {
                 let ck = index::key_ckey(k);
-                if let Some(gi) = find(ck) {
-                    if counts[gi] < g[gi].1 {
+                let (slot, bit) = ((ck as usize >> 6) & 63, 1 << (ck & 63));
+                if qmask[slot] & bit != 0 {
+                    if let Some(gi) = find(ck) {
                         counts[gi] += 1;
-                        overlap += g[gi].2;
+                    }
+                }
+                if near_mask[slot] & bit != 0 {
+                    let from = nearby.partition_point(|x| x.0 < ck);
+                    for &(_, gi, credit) in nearby[from..].iter().take_while(|x| x.0 == ck) {
+                        best_near[gi] = best_near[gi].max(credit);
                     }
                 }
             }
+            // Credit bound: full weight for the group tokens the unit has
+            // the key of, the best near-miss credit for the others.
+            let credit: u32 = g
+                .iter()
+                .enumerate()
+                .map(|(gi, x)| {
+                    let e = counts[gi].min(x.1);
+                    e * x.2 + (x.1 - e) * best_near[gi]
+                })
+                .sum();
             // The bound holds with the longer of the two lengths:
-            // 100·S ≥ s·max(lq, lu) (see `score`), tighter than T for long units.
-            if overlap < t || 100 * u64::from(overlap) < u64::from(s) * u64::from(lq.max(lu)) {
+            // 100·C ≥ s·max(lq, lu) (see `score`), tighter than T for long units.
+            if credit < t || 100 * u64::from(credit) < u64::from(s) * u64::from(lq.max(lu)) {
                 continue;
             }
         }
         idx.side_toks(ord, side, &mut ut);
         let dmax = score::max_distance(s, lq, lu);
-        if let Some(d) = score::distance_in(qv, &ut, Some(dmax), &mut prev, &mut cur) {
+        if let Some(d) = score::distance_in(qv, &ut, near, Some(dmax), &mut sc) {
             let base = score::base_score(d, lq, lu);
             if base >= s {
                 out.push((ord, base));
@@ -222,7 +327,13 @@ fn indexed_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32,
 }
 
 /// Every live unit with its base score (no index, no cutoff): the reference.
-fn exhaustive_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u32, u32)> {
+fn exhaustive_candidates(
+    idx: &Index,
+    side: usize,
+    qv: &[Tok],
+    near: &NearMisses,
+    s: u32,
+) -> Vec<(u32, u32)> {
     let lq = score::weighted_len(qv);
     let mut ut = Vec::new();
     let mut out = Vec::new();
@@ -231,7 +342,7 @@ fn exhaustive_candidates(idx: &Index, side: usize, qv: &[Tok], s: u32) -> Vec<(u
             continue;
         }
         idx.side_toks(ord as u32, side, &mut ut);
-        if let Some(d) = score::distance(qv, &ut, None) {
+        if let Some(d) = score::distance(qv, &ut, near, None) {
             let base = score::base_score(d, lq, score::weighted_len(&ut));
             if base >= s {
                 out.push((ord as u32, base));
@@ -275,26 +386,34 @@ impl Memories {
             .collect();
         let s = q.min_score.min(100);
         let mut scored = HashMap::new();
+        let near = near_misses(&idx, &qtokens, &qv, exhaustive);
+        let cx = Query {
+            q,
+            tokens: &qtokens,
+            toks: &qv,
+            near: &near,
+        };
         if exhaustive {
-            let cands = exhaustive_candidates(&idx, side, &qv, s);
-            return rank(&m, &idx, side, q, &qtokens, &qv, cands, &mut scored);
+            let cands = exhaustive_candidates(&idx, side, &qv, &near, s);
+            return rank(&m, &idx, side, &cx, q, cands, &mut scored);
         }
+        let plan = Plan::new(&idx, &qv, &near);
         // Top-k by rising thresholds: when at least `limit` units score
         // ≥ L, every unit below L ranks after them, so the answer is the
         // one at `min_score` — and a high L needs only the rarest keys'
         // postings (see `score`), never the long lists of frequent ones.
         // Units scored at one level are not loaded again at the next.
         for level in LEVELS.iter().copied().filter(|&l| l > s) {
-            let cands = indexed_candidates(&idx, side, &qv, level);
+            let cands = indexed_candidates(&idx, side, &qv, &near, &plan, level);
             let mut at = q.clone();
             at.min_score = level;
-            let r = rank(&m, &idx, side, &at, &qtokens, &qv, cands, &mut scored)?;
+            let r = rank(&m, &idx, side, &cx, &at, cands, &mut scored)?;
             if r.len() >= q.limit {
                 return Ok(r);
             }
         }
-        let cands = indexed_candidates(&idx, side, &qv, s);
-        rank(&m, &idx, side, q, &qtokens, &qv, cands, &mut scored)
+        let cands = indexed_candidates(&idx, side, &qv, &near, &plan, s);
+        rank(&m, &idx, side, &cx, q, cands, &mut scored)
     }
 
     /// Units whose source or target contains `phrase` (normalized, clitic
@@ -331,11 +450,15 @@ impl Memories {
         let idx = m.index.read().map_err(|_| poisoned())?;
         let qtokens = score::tokens(phrase);
         let mut local = HashMap::new();
-        let qk: Vec<u32> = qtokens
+        let qv: Vec<Tok> = qtokens
             .iter()
-            .map(|t| idx.dict.resolve(t, &mut local).ckey)
+            .map(|t| idx.dict.resolve(t, &mut local))
             .collect();
-        if qk.is_empty() || qk.iter().any(|&k| k as usize >= idx.dict.len()) {
+        let qk: Vec<u32> = qv.iter().map(|t| t.ckey).collect();
+        // Placeables share their kind's key: a phrase's number or
+        // placeholder must be that one (`Page 5` does not find `Page 7`).
+        let qid: Vec<Option<u32>> = qv.iter().map(|t| t.place.then_some(t.id)).collect();
+        if qk.is_empty() || qv.iter().any(|t| t.ckey as usize >= idx.dict.len()) {
             return Ok(Vec::new());
         }
         // ordinal → token positions per side
@@ -364,8 +487,14 @@ impl Memories {
                     .iter()
                     .map(|&k| index::key_ckey(k))
                     .collect();
+                let ids = idx.side_ids(ord, side);
+                let same_placeables = |start: usize| {
+                    qid.iter()
+                        .enumerate()
+                        .all(|(k, want)| want.is_none_or(|id| ids.get(start + k) == Some(&id)))
+                };
                 for start in 0..keys.len().saturating_sub(qk.len() - 1) {
-                    if keys[start..start + qk.len()] == qk[..] {
+                    if keys[start..start + qk.len()] == qk[..] && same_placeables(start) {
                         found.entry(ord).or_default().push((side, start));
                     }
                 }
@@ -400,6 +529,14 @@ impl Memories {
     }
 }
 
+/// The query as every candidate is scored against it.
+struct Query<'a> {
+    q: &'a SearchQuery,
+    tokens: &'a [Token],
+    toks: &'a [Tok],
+    near: &'a NearMisses,
+}
+
 /// Loads, penalizes and orders candidates; stops as soon as no remaining
 /// candidate can enter the top `limit` (its base score bounds its final
 /// score; 101 is only possible from base 100). A candidate whose bound
@@ -407,14 +544,12 @@ impl Memories {
 /// ([`score::tie_similarity`]) needs its text.
 /// `scored` keeps every unit scored (by ordinal), for the next call with
 /// the same query.
-#[allow(clippy::too_many_arguments)]
 fn rank(
     m: &Memory,
     idx: &Index,
     side: usize,
+    cx: &Query<'_>,
     q: &SearchQuery,
-    qtokens: &[Token],
-    qv: &[Tok],
     mut cands: Vec<(u32, u32)>,
     scored: &mut HashMap<u32, Scored>,
 ) -> Result<Vec<FuzzyMatch>> {
@@ -430,9 +565,9 @@ fn rank(
     type RankKey = (Reverse<u32>, Reverse<u32>, Reverse<i64>, u64);
     let mut results: Vec<(RankKey, FuzzyMatch)> = Vec::new();
     let qside = Side {
-        text: &q.text,
-        tokens: qtokens,
-        toks: qv,
+        text: &cx.q.text,
+        tokens: cx.tokens,
+        toks: cx.toks,
     };
     let mut local = HashMap::new();
     let mut tie_loads = 0;
@@ -454,9 +589,9 @@ fn rank(
         }
         let entry = match scored.entry(ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(score_unit(
-                m, idx, side, q, &qside, qv, ord, base, &mut local,
-            )?),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(score_unit(m, idx, side, cx, &qside, ord, base, &mut local)?)
+            }
         };
         let Some((sc, tie, fm)) = entry else {
             continue;
@@ -481,9 +616,8 @@ fn score_unit(
     m: &Memory,
     idx: &Index,
     side: usize,
-    q: &SearchQuery,
+    cx: &Query<'_>,
     qside: &Side<'_>,
-    qv: &[Tok],
     ord: u32,
     base: u32,
     local: &mut HashMap<String, u32>,
@@ -509,7 +643,8 @@ fn score_unit(
         tokens: &ut,
         toks: &uv,
     };
-    let steps = score::align(qv, &uv);
+    let q = cx.q;
+    let steps = score::align(cx.toks, &uv, cx.near);
     let mut penalties = score::penalties(qside, &uside, &steps);
     if q.text != text {
         penalties.extend(super::aligned::penalty(&unit.props));
@@ -604,8 +739,8 @@ mod tests {
         let r = m.search("tm", &q).unwrap();
         assert_eq!((r[0].score, r[0].source.as_str()), (50, "Stop audio"));
         assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
-        // Arabic, searched from the target side: two different words of
-        // equal weight; the one fewer letters away wins.
+        // Arabic, searched from the target side: the near miss (المجلد is
+        // two letters from الملف) outranks a different word.
         m.add_units("tm", vec![draft("Delete the folder", "احذف المجلد")])
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -618,7 +753,7 @@ mod tests {
         q.source_lang = Some("ar".into());
         q.limit = 1;
         let r = m.search("tm", &q).unwrap();
-        assert_eq!((r[0].score, r[0].source.as_str()), (50, "احذف المجلد"));
+        assert_eq!((r[0].score, r[0].source.as_str()), (80, "احذف المجلد"));
         assert_eq!(r, m.search_exhaustive("tm", &q).unwrap());
     }
 
@@ -791,6 +926,26 @@ mod recall_tests {
         "{0}",
         "إعدادات",
         "الإعدادات",
+        // Accelerators, placeables and near misses.
+        "_File",
+        "Fi&le",
+        "ا_فتح",
+        "~Save",
+        "%1",
+        "{name}",
+        "</b>",
+        "7",
+        "files",
+        "filed",
+        "recording",
+        "recordings",
+        "recorded",
+        "configuration",
+        "configurations",
+        "المجلد",
+        "الملفات",
+        "...",
+        ":",
     ];
 
     fn sentence(r: &mut Rng, max: usize) -> String {

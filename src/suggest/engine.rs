@@ -301,6 +301,70 @@ mod tests {
     }
 
     #[test]
+    fn accelerators_are_dropped_and_placeholders_substituted() {
+        let seg_text = "Save all open files";
+        let mem = FakeMemory(vec![(
+            "ui",
+            seg_text,
+            unit(
+                "ui",
+                4,
+                99,
+                "Sa_ve all open files",
+                "ا_حفظ كل الملفات المفتوحة",
+                at(2024, 6, 1),
+            ),
+        )]);
+        let s = &run(&[seg_text], mem).segments[0].suggestion;
+        assert_eq!(s.text, "احفظ كل الملفات المفتوحة");
+        assert_eq!(s.kind, SuggestionKind::Repaired);
+        assert_eq!(s.repairs.len(), 1);
+        assert_eq!(
+            (
+                s.repairs[0].old_target.as_str(),
+                s.repairs[0].new_target.as_str()
+            ),
+            ("ا_حفظ", "احفظ")
+        );
+        // A segment with a marker keeps the target's.
+        let seg_text = "Sa&ve all open files";
+        let mem = FakeMemory(vec![(
+            "ui",
+            seg_text,
+            unit(
+                "ui",
+                4,
+                99,
+                "Sa_ve all open files",
+                "ا_حفظ كل الملفات المفتوحة",
+                at(2024, 6, 1),
+            ),
+        )]);
+        let s = &run(&[seg_text], mem).segments[0].suggestion;
+        assert_eq!(
+            (s.text.as_str(), s.kind),
+            ("ا_حفظ كل الملفات المفتوحة", SuggestionKind::Fuzzy)
+        );
+        // A placeholder of the same kind is substituted like a number.
+        let seg_text = "Deleting %1 now";
+        let mem = FakeMemory(vec![(
+            "ui",
+            seg_text,
+            unit(
+                "ui",
+                5,
+                98,
+                "Deleting %s now",
+                "جار حذف %s الآن",
+                at(2024, 6, 1),
+            ),
+        )]);
+        let s = &run(&[seg_text], mem).segments[0].suggestion;
+        assert_eq!(s.text, "جار حذف %1 الآن");
+        assert_eq!(s.repairs[0].old_target, "%s");
+    }
+
+    #[test]
     fn a_differing_number_is_repaired_in_the_target_format() {
         let seg_text = "باعت الشركة ٢٠٠٠ شريحة في يناير.";
         let mem = FakeMemory(vec![(

@@ -79,12 +79,12 @@ mod check;
 mod engine;
 pub mod error;
 pub mod model;
-mod number;
+pub(crate) mod number;
 mod repair;
 mod report;
 pub mod source;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use engine::{suggest, REPAIR_COST};
 pub use error::{Error, Result, SuggestError};

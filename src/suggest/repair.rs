@@ -16,6 +16,14 @@
 //! `وبال`) and its case style (ALLCAPS or Capitalized where the listed term is
 //! not). A number is replaced when the old number's digits occur exactly once
 //! in the target, written like that occurrence (`1,000` → `2,000`).
+//! Placeholders and inline tags pair the same way, one kind with its own
+//! kind (`%s` with `%1` or `{0}`, `<b>` with `<i>`), and are replaced when
+//! the old one occurs exactly once in the target.
+//!
+//! Accelerators: when the segment has no accelerator marker
+//! ([`text::accelerators`]) and the suggestion does (`Sa_ve all`), the
+//! markers are dropped, one repair per marked word with the empty source
+//! span `[0, 0]`: a news translator must not get a menu mnemonic.
 
 use super::align::occurrences;
 use super::model::{MemoryMatch, Repair, TermHit};
@@ -252,7 +260,102 @@ pub(crate) fn repair(
             },
         });
     }
-    apply(&target, edits)
+    // Placeholders and tags: texts present on one side only, same kind.
+    let seg_tags = placeables(segment);
+    let src_tags = placeables(&m.source);
+    let tgt_tags = placeables(&m.target);
+    let old_t: Vec<&Placeable> = src_tags
+        .iter()
+        .filter(|a| !seg_tags.iter().any(|b| a.text == b.text))
+        .collect();
+    let new_t: Vec<&Placeable> = seg_tags
+        .iter()
+        .filter(|a| !src_tags.iter().any(|b| a.text == b.text))
+        .collect();
+    let old_at: Vec<Option<usize>> = old_t.iter().map(|p| word_at(&src_words, p.start)).collect();
+    let new_at: Vec<Option<usize>> = new_t.iter().map(|p| word_at(&seg_words, p.start)).collect();
+    for (x, y) in pair(&runs, &old_at, &new_at) {
+        let (Some(o), Some(n)) = (old_t.get(x), new_t.get(y)) else {
+            continue;
+        };
+        if o.kind != n.kind {
+            continue;
+        }
+        let same: Vec<&Placeable> = tgt_tags.iter().filter(|t| t.text == o.text).collect();
+        let [t] = same.as_slice() else {
+            continue;
+        };
+        edits.push(Edit {
+            start: t.start,
+            end: t.end,
+            repair: Repair {
+                source_span: [n.start, n.end],
+                old_target: t.text.clone(),
+                new_target: n.text.clone(),
+                entry_id: None,
+            },
+        });
+    }
+    let (text, mut repairs) = apply(&target, edits);
+    if !text::accelerators(segment).is_empty() {
+        return (text, repairs);
+    }
+    let (text, dropped) = drop_accelerators(&text);
+    repairs.extend(dropped);
+    (text, repairs)
+}
+
+/// A placeholder or inline tag: code point span, text, kind.
+struct Placeable {
+    start: usize,
+    end: usize,
+    text: String,
+    kind: u8,
+}
+
+fn placeables(s: &str) -> Vec<Placeable> {
+    text::tokenize(s)
+        .into_iter()
+        .filter(|t| t.kind == text::TokenKind::Tag)
+        .map(|t| {
+            let raw = t.text(s);
+            let kind = match raw.as_bytes() {
+                [b'<', b'/', ..] => 1,
+                [b'<', .., b'/', b'>'] => 2,
+                [b'<', ..] => 3,
+                [b'&', ..] => 4,
+                _ => 5,
+            };
+            Placeable {
+                start: t.char_start,
+                end: t.char_end,
+                text: raw.to_string(),
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// `text` without its accelerator markers, one repair per marked word
+/// (the run of non-space chars around the marker).
+fn drop_accelerators(text: &str) -> (String, Vec<Repair>) {
+    let marks = text::accelerators(text);
+    let mut repairs = Vec::new();
+    for &m in &marks {
+        let start = text[..m].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+        let end = text[m..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |p| m + p);
+        let old = &text[start..end];
+        let new = format!("{}{}", &text[start..m], &text[m + 1..end]);
+        repairs.push(Repair {
+            source_span: [0, 0],
+            old_target: old.to_string(),
+            new_target: new,
+            entry_id: None,
+        });
+    }
+    (text::strip_accelerators(text).into_owned(), repairs)
 }
 
 /// Applies non-overlapping edits (the first of two overlapping ones wins).
@@ -332,6 +435,34 @@ mod tests {
         assert_eq!(restyle("AI", "AI", "machine learning"), "machine learning");
         assert_eq!(restyle("وبالحوسبة", "حوسبة", "شبكة"), "وبالشبكة");
         assert_eq!(restyle("إنفيديا", "انفيديا", "هواوي"), "هواوي");
+    }
+
+    #[test]
+    fn accelerators_are_dropped_word_by_word() {
+        let (t, r) = drop_accelerators("Sa_ve all open files");
+        assert_eq!(t, "Save all open files");
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].old_target.as_str(), r[0].new_target.as_str()),
+            ("Sa_ve", "Save")
+        );
+        assert_eq!(r[0].source_span, [0, 0]);
+        let (t, r) = drop_accelerators("ا_حفظ الملف");
+        assert_eq!(
+            (t.as_str(), r[0].new_target.as_str()),
+            ("احفظ الملف", "احفظ")
+        );
+        let (t, r) = drop_accelerators("snake_case & R&D");
+        assert_eq!((t.as_str(), r.len()), ("snake_case & R&D", 0));
+    }
+
+    #[test]
+    fn placeables_of_one_kind_pair() {
+        let kinds: Vec<u8> = placeables("%s {0} <b> </b> <br/> &amp;")
+            .iter()
+            .map(|p| p.kind)
+            .collect();
+        assert_eq!(kinds, [5, 5, 3, 1, 2, 4]);
     }
 
     #[test]

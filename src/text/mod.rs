@@ -50,6 +50,7 @@
 //! irregular verbs; sentence ends right after an abbreviation (`U.S. The`);
 //! languages other than Arabic and English get normalization only.
 
+pub mod accel;
 pub mod arabic;
 pub mod english;
 pub mod normalize;
@@ -57,6 +58,7 @@ pub mod plural;
 pub mod segment;
 pub mod token;
 
+pub use accel::{accelerators, strip_accelerators, tokenize_ignoring_accelerators};
 pub use arabic::{analyses, Analysis};
 pub use arabic::{term_key_ar, word_keys_ar};
 pub use english::{compound_key, term_key_en, word_keys_en};

@@ -3,7 +3,9 @@
 //! Rules:
 //! * every line break (`\n`, `\r`, U+2028, U+2029, U+0085) ends a segment:
 //!   in news text a single newline ends a paragraph;
-//! * `.` `!` `?` `؟` `۔` end a sentence when followed by whitespace or the
+//! * `.` `!` `?` `؟` `۔` and the Arabic semicolon `؛` (which in Arabic
+//!   prose separates what English writes as sentences) end a sentence when
+//!   followed by whitespace or the
 //!   end of the text; a run of them (`?!`, `!!`) and the closing quotes and
 //!   brackets right after them (`"` `'` `»` `”` `’` `)` `]` `}`) stay with
 //!   the sentence (also `«` `“`, which right after a terminal can only be
@@ -64,7 +66,7 @@ fn is_line_break(c: char) -> bool {
 }
 
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '؟' | '۔' | '…')
+    matches!(c, '.' | '!' | '?' | '؟' | '۔' | '؛' | '…')
 }
 
 /// Quotes and brackets that close a sentence when they directly follow its
@@ -242,6 +244,16 @@ mod tests {
     }
 
     #[test]
+    fn arabic_semicolon_and_question_mark_split() {
+        assert_eq!(
+            texts("افتح الملف؛ ثم احفظه. هل حفظته؟ نعم"),
+            vec!["افتح الملف؛", "ثم احفظه.", "هل حفظته؟", "نعم"]
+        );
+        // Glued to the next word it is not a boundary.
+        assert_eq!(texts("الملف؛الثاني"), vec!["الملف؛الثاني"]);
+    }
+
+    #[test]
     fn quotes_stay_with_sentence() {
         let s = "وقال أحد المراقبين: \"منذ أن قدمت ديب سيك نموذجها يراقب القطاع الصين.\" وقد أدى إطلاق نموذج R1 إلى موجة بيع.";
         assert_eq!(
@@ -304,7 +316,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn covers_non_whitespace_once(s in "[a-zA-Z\u{0621}-\u{064A} .!?؟…\"'»«()\n\r0-9]{0,80}") {
+        fn covers_non_whitespace_once(s in "[a-zA-Z\u{0621}-\u{064A} .!?؟؛…\"'»«()\n\r0-9]{0,80}") {
             check_cover(&s)?;
         }
 

@@ -8,8 +8,8 @@
 //!    `&#13;`, `&#x1F;`), printf conversions (`%s`, `%d`, `%1$s`, `%-5.2f`,
 //!    `%lld`, `%%`, `%@`), Python named ones (`%(name)s`), brace
 //!    placeholders (`{0}`, `{name}`, `{0:.2f}`) and shell-style variables
-//!    (`$VAR`, `${VAR}`). A `%` followed by a space is a percent sign, not a
-//!    conversion (`50% of`).
+//!    (`$VAR`, `${VAR}`), Qt/KDE numbered arguments (`%1`, `%12`). A `%`
+//!    followed by a space is a percent sign, not a conversion (`50% of`).
 //! 3. URLs (`http://`, `https://`, `ftp://`, `www.`) up to whitespace, minus
 //!    trailing sentence punctuation and unbalanced closing brackets;
 //!    e-mail addresses (`local@domain.tld`).
@@ -258,7 +258,7 @@ fn scan(s: &str, b: &[u8], i: usize, c: char, has_at: bool) -> (TokenKind, usize
             }
         }
         '%' => {
-            if let Some(e) = scan_printf(b, i) {
+            if let Some(e) = scan_printf(b, i).or_else(|| scan_qt_arg(b, i)) {
                 return (TokenKind::Tag, e);
             }
         }
@@ -458,6 +458,23 @@ fn scan_printf(b: &[u8], i: usize) -> Option<usize> {
     // `%site` or `%dogs` is not a conversion: the conversion letter must not
     // run on into an ASCII letter, except the common `%ss`-free cases.
     if b.get(j).is_some_and(u8::is_ascii_alphabetic) && j == i + 2 {
+        return None;
+    }
+    Some(j)
+}
+
+/// Qt and KDE numbered arguments `%1`–`%99` (not followed by a letter or
+/// digit: `%1$s` is printf, `%100` a percent sign and a number).
+fn scan_qt_arg(b: &[u8], i: usize) -> Option<usize> {
+    let first = *b.get(i + 1)?;
+    if !(b'1'..=b'9').contains(&first) {
+        return None;
+    }
+    let mut j = i + 2;
+    if b.get(j).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+    }
+    if b.get(j).is_some_and(u8::is_ascii_alphanumeric) {
         return None;
     }
     Some(j)
@@ -742,6 +759,8 @@ mod tests {
             "%%",
             "%@",
             "{0:.2f}",
+            "%1",
+            "%12",
         ] {
             let s = format!("قبل {tag} بعد");
             let k = kinds(&s);
@@ -752,6 +771,8 @@ mod tests {
         // Glued to words.
         assert_eq!(texts("<b>مرحبا</b>"), vec!["<b>", "مرحبا", "</b>"]);
         assert_eq!(texts("Delete %s?"), vec!["Delete", "%s", "?"]);
+        assert_eq!(texts("deleting %1..."), vec!["deleting", "%1", "..."]);
+        assert_eq!(texts("50%100"), vec!["50", "%", "100"]);
     }
 
     #[test]

@@ -9,7 +9,15 @@ const WRITE: &str = "w-7f3a9c2e51";
 const READ: &str = "r-1b8d4e6f09";
 
 /// POSTs that only compute; everything else that is not a GET changes data.
-const READ_POSTS: &[&str] = &["search", "recognize", "suggest", "lookup", "concordance"];
+const READ_POSTS: &[&str] = &[
+    "search",
+    "recognize",
+    "suggest",
+    "lookup",
+    "concordance",
+    "pretranslate",
+    "analysis",
+];
 
 /// Probes and docs: open whatever the tokens.
 const OPEN: &[&str] = &["/healthz", "/readyz", "/openapi.json", "/docs/"];
@@ -80,10 +88,16 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
     if last == "export" {
         url.push_str("?format=tsv");
     }
+    if matches!(last, "pretranslate" | "analysis") {
+        url.push_str("?memories=m");
+    }
     let mut rb = app.client.request(op.method.clone(), url);
     rb = match (op.method.as_str(), last) {
         ("GET" | "DELETE", _) => rb,
         ("POST", "import") => rb.body("ar\ten\nطابعة\tprinter\n"),
+        ("POST", "pretranslate" | "analysis") => rb.body(
+            "<xliff version=\"1.2\"><file source-language=\"ar\" target-language=\"en\"><body><trans-unit id=\"1\"><source>احفظ الملف</source></trans-unit></body></file></xliff>",
+        ),
         ("POST", "suggest") => rb.json(&json!({
             "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
         })),

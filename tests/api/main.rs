@@ -6,3 +6,5 @@ mod backup;
 mod health;
 mod helpers;
 mod hostile;
+mod omegat;
+mod xliff;

@@ -59,7 +59,15 @@ fn modules_depend_one_way() {
             }
             if matches!(
                 top,
-                "termbase" | "memory" | "suggest" | "bitext" | "text" | "formats" | "store"
+                "termbase"
+                    | "memory"
+                    | "suggest"
+                    | "bitext"
+                    | "pretranslate"
+                    | "analysis"
+                    | "text"
+                    | "formats"
+                    | "store"
             ) && (line.contains("crate::api")
                 || line.contains("actix_web")
                 || line.contains("utoipa"))
