@@ -238,6 +238,10 @@ pub enum TmCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Align a document with its translation and store the links as units
+    /// (`tm align AR.txt EN.txt --memory news`, or `--pairs DIR` for every
+    /// `NAME.ar.txt` with its `NAME.en.txt`).
+    Align(AlignArgs),
     /// Fuzzy-search a memory for one segment.
     Search {
         /// The segment.
@@ -258,6 +262,49 @@ pub enum TmCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+}
+
+/// Options of `tm align`.
+#[derive(Debug, Clone, Args)]
+pub struct AlignArgs {
+    /// The source document (plain UTF-8 text, paragraphs by blank lines).
+    #[arg(required_unless_present = "pairs", conflicts_with = "pairs")]
+    pub source_file: Option<PathBuf>,
+    /// Its translation.
+    #[arg(required_unless_present = "pairs", conflicts_with = "pairs")]
+    pub target_file: Option<PathBuf>,
+    /// A folder of pairs: each `NAME.<source_lang>.txt` with `NAME.<target_lang>.txt`.
+    #[arg(long)]
+    pub pairs: Option<PathBuf>,
+    /// Memory name (created with the pair when missing).
+    #[arg(long, default_value = "default")]
+    pub memory: String,
+    /// Name of the document pair (stored as the units' origin); default: the
+    /// source file name without `.<lang>.txt`.
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// Language of the source documents.
+    #[arg(long, default_value = "ar")]
+    pub source_lang: String,
+    /// Language of the translations.
+    #[arg(long, default_value = "en")]
+    pub target_lang: String,
+    /// Term bases whose concepts anchor the alignment.
+    #[arg(long = "termbase", default_value = "tech")]
+    pub termbases: Vec<String>,
+    /// Store only links of at least this quality (0-1).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_quality: f32,
+    /// Write every link to this TSV (quality, kind, source, target[, origin]),
+    /// weakest first, for a person to check.
+    #[arg(long)]
+    pub review: Option<PathBuf>,
+    /// Report what would be stored, store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Data location.
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Options of `suggest`.

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod backup;
+pub mod bitext;
 pub mod cli;
 pub mod commands;
 pub mod formats;

@@ -236,6 +236,7 @@ pub async fn add_units(
             notes: b.notes,
             source_lang: b.source_lang,
             target_lang: b.target_lang,
+            confirmed: None,
         }],
         (Some(_), _, _) => {
             return Err(ApiError::invalid_field(

@@ -110,10 +110,19 @@ pub struct UnitIn {
     /// Language of `target`; same rule.
     #[serde(default)]
     pub target_lang: Option<String>,
+    /// For a unit from an alignment: `true` once a person has checked it
+    /// (lifts the `alignment` penalty); sets the `x-alignment-confirmed` prop.
+    #[serde(default)]
+    pub confirmed: Option<bool>,
 }
 
 impl From<UnitIn> for UnitDraft {
     fn from(u: UnitIn) -> Self {
+        let mut props: Vec<(String, String)> =
+            u.props.into_iter().map(|p| (p.kind, p.value)).collect();
+        if let Some(c) = u.confirmed {
+            crate::memory::aligned::set_confirmed(&mut props, c);
+        }
         UnitDraft {
             source_lang: u.source_lang.unwrap_or_default(),
             target_lang: u.target_lang.unwrap_or_default(),
@@ -122,7 +131,7 @@ impl From<UnitIn> for UnitDraft {
             context: u.context,
             origin: u.origin,
             created_by: u.created_by,
-            props: u.props.into_iter().map(|p| (p.kind, p.value)).collect(),
+            props,
             notes: u.notes,
             ..Default::default()
         }
@@ -307,7 +316,8 @@ pub struct DiffDto {
 #[schema(example = json!({"reason": "numbers_differ", "points": 2}))]
 pub struct PenaltyDto {
     /// `numbers_differ`, `tags_differ`, `punctuation_differs`, `case_differs`,
-    /// `orthography_differs`, `accelerator_differs`, `whitespace_differs`.
+    /// `orthography_differs`, `accelerator_differs`, `whitespace_differs`,
+    /// `alignment` (an aligned unit nobody has confirmed yet).
     pub reason: String,
     /// Points deducted.
     pub points: u32,

@@ -6,6 +6,7 @@
 //! is documented where it is defined. Wire types derive `ToSchema`; domain
 //! types do not.
 
+pub mod align;
 pub mod analysis;
 pub mod auth;
 pub mod charset;
@@ -45,7 +46,8 @@ use utoipa::OpenApi;
         (name = "termbases", description = "Term bases, entries, lookup, recognition, import/export"),
         (name = "memories", description = "Translation memories, units, fuzzy search, concordance, import/export"),
         (name = "suggest", description = "Article suggestions: segmentation, matches, term alignment, repair, checks"),
-        (name = "xliff", description = "CAT tools through their own files: XLIFF pre-translation (1.2, SDLXLIFF, MQXLIFF, 2.x) and match analysis")
+        (name = "xliff", description = "CAT tools through their own files: XLIFF pre-translation (1.2, SDLXLIFF, MQXLIFF, 2.x) and match analysis"),
+        (name = "align", description = "Bilingual alignment of a document and its translation into sentence links and units")
     )
 )]
 pub struct ApiDoc;
@@ -118,6 +120,7 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
 fn fragments() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         health::HealthApi::openapi(),
+        align::AlignApi::openapi(),
         memories::MemoryApi::openapi(),
         suggest::SuggestApi::openapi(),
         termbases::TermbaseApi::openapi(),
@@ -182,6 +185,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // memory and term-base routes, which would take `x.tmx` for a name.
     compat::configure(cfg);
     health::configure(cfg);
+    align::configure(cfg);
     memories::configure(cfg);
     suggest::configure(cfg);
     termbases::configure(cfg);

@@ -796,7 +796,7 @@ fn split_list(value: &str) -> Vec<String> {
 }
 
 /// Decodes TSV backslash escapes `\t` `\n` `\r` `\\`; others stay as written.
-fn tsv_unescape(raw: &str) -> String {
+pub fn tsv_unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -819,8 +819,9 @@ fn tsv_unescape(raw: &str) -> String {
     out
 }
 
-/// Encodes a TSV field (inverse of [`tsv_unescape`]).
-fn tsv_escape(s: &str) -> String {
+/// Encodes a TSV field (inverse of [`tsv_unescape`]): a backslash, TAB,
+/// LF and CR become `\\`, `\t`, `\n`, `\r`.
+pub fn tsv_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

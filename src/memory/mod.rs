@@ -20,6 +20,7 @@
 //! diacritic or whitespace variants are distinct translations and are kept
 //! as separate units.
 
+pub mod aligned;
 pub mod error;
 pub mod index;
 pub mod io;
@@ -356,7 +357,7 @@ impl Memories {
         let _w = m.lock_writer()?;
         m.tree.check_writable()?;
         let meta = m.meta.read().map_err(|_| poisoned())?.clone();
-        let draft = prepare_draft(&meta, draft)?;
+        let mut draft = prepare_draft(&meta, draft)?;
         let old: TranslationUnit =
             m.tree
                 .get_json(&key_u64(b"u/", id))?
@@ -364,6 +365,7 @@ impl Memories {
                     memory: name.to_string(),
                     id,
                 })?;
+        aligned::carry_over(&old, &mut draft);
         let now = Utc::now();
         let unit = unit_from_draft(id, draft, Some(old.created), now);
         let mut idx = m.index.write().map_err(|_| poisoned())?;
@@ -678,6 +680,19 @@ pub(crate) fn write_units(
     now: DateTime<Utc>,
     kind: BatchKind<'_>,
 ) -> Result<AddReport> {
+    write_units_replacing(m, drafts, prepared, now, kind, &[])
+}
+
+/// [`write_units`], deleting the units `remove` in the same batch (a
+/// re-alignment replaces a document pair's earlier links atomically).
+pub(crate) fn write_units_replacing(
+    m: &Memory,
+    drafts: Vec<UnitDraft>,
+    prepared: Option<Vec<Prepared>>,
+    now: DateTime<Utc>,
+    kind: BatchKind<'_>,
+    remove: &[u64],
+) -> Result<AddReport> {
     use rayon::prelude::*;
     m.tree.check_writable()?;
     let mut prepared: Vec<Option<Prepared>> = match prepared {
@@ -693,6 +708,14 @@ pub(crate) fn write_units(
     // it is then reloaded, like after a failed commit.
     let staged = (|| -> Result<AddReport> {
         let mut report = AddReport::default();
+        for &id in remove {
+            if let Some(ord) = idx.by_id.get(&id).copied() {
+                batch.remove(&key_u64(b"u/", id));
+                batch.remove(&key_u64(b"t/", id));
+                idx.kill(ord);
+                idx.log_change(id, &mut batch);
+            }
+        }
         for (i, d) in drafts.into_iter().enumerate() {
             let Some((hash, toks)) = prepared.get_mut(i).and_then(Option::take) else {
                 continue;
@@ -713,12 +736,19 @@ pub(crate) fn write_units(
                 }
             }
             if let Some((ord, mut u)) = existing {
-                // Same content: fold in what the draft adds; nothing new
-                // leaves the unit (and its `modified`) as it was.
+                // Same content: fold in what the draft adds (and, for an
+                // unconfirmed aligned unit, the new link's quality); nothing
+                // new leaves the unit (and its `modified`) as it was.
+                let before = u.props.clone();
+                aligned::refresh(&mut u, &d);
+                let refreshed = u.props != before;
                 if !u.absorb(d, now) {
-                    report.ids.push(u.id);
-                    report.unchanged += 1;
-                    continue;
+                    if !refreshed {
+                        report.ids.push(u.id);
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    u.modified = now.max(u.modified);
                 }
                 let ms = micros(u.modified);
                 let blob = encode_blob(hash, ms, idx.side_ids(ord, 0), idx.side_ids(ord, 1));

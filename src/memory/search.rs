@@ -673,8 +673,11 @@ fn score_unit(
     };
     let q = cx.q;
     let steps = score::align(cx.toks, &uv, cx.near);
-    let penalties = score::penalties(qside, &uside, &steps);
+    let mut penalties = score::penalties(qside, &uside, &steps);
     let identical = crate::text::normalize::canonically_equal(&q.text, &text);
+    if !identical {
+        penalties.extend(super::aligned::penalty(&unit.props));
+    }
     let context_equal = q.context.is_some() && q.context == unit.context;
     let sc = score::final_score(base, &penalties, identical, context_equal);
     let diff = score::diff(qside, &uside, &steps);

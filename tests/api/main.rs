@@ -1,5 +1,6 @@
 //! HTTP API tests against a real server on a loopback port.
 
+mod align;
 mod auth;
 mod backup;
 mod compat;

@@ -62,6 +62,7 @@ fn modules_depend_one_way() {
                 "termbase"
                     | "memory"
                     | "suggest"
+                    | "bitext"
                     | "pretranslate"
                     | "analysis"
                     | "text"
