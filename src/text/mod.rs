@@ -55,6 +55,7 @@ pub mod english;
 pub mod normalize;
 pub mod plural;
 pub mod segment;
+pub mod stopword;
 pub mod token;
 
 pub use arabic::{analyses, Analysis};
