@@ -7,6 +7,7 @@
 //! types do not.
 
 pub mod auth;
+pub mod candidates;
 pub mod docs;
 pub mod download;
 pub mod error;
@@ -107,6 +108,7 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
 /// The per-module OpenAPI fragments, merged by [`openapi`].
 fn fragments() -> Vec<utoipa::openapi::OpenApi> {
     vec![
+        candidates::CandidatesApi::openapi(),
         health::HealthApi::openapi(),
         memories::MemoryApi::openapi(),
         suggest::SuggestApi::openapi(),
@@ -144,6 +146,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), ApiError> {
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    candidates::configure(cfg);
     health::configure(cfg);
     memories::configure(cfg);
     suggest::configure(cfg);

@@ -19,9 +19,10 @@
 //!    (recognition finds a term covering it), when every occurrence lies
 //!    inside a recognized term (a piece of a known term), when it was
 //!    rejected before, when it is everyday vocabulary (a single word on the
-//!    stop list or `everyday.*.txt`, a phrase made only of such words, or a
-//!    phrase that ends with one: العالمية), or when it is a known term plus
-//!    everyday words only (قمة الذكاء الاصطناعي).
+//!    stop list or `everyday.*.txt`, a phrase made only of such words, a
+//!    phrase that ends with one (الأسواق العالمية), a phrase of three words
+//!    or more that starts with one), or when it is one known term plus
+//!    everyday words only (أبرز الذكاء الاصطناعي).
 //! 3. **Termhood** ([`termhood`]): an adapted C-value with an NC-value context
 //!    factor seeded by the terms the base already recognizes in the texts.
 //! 4. **Translations** ([`translate`]), when aligned pairs are given (a
@@ -49,6 +50,7 @@ pub use source::{NoTerms, PairSource, ParallelPairs};
 
 use crate::suggest::error::{Error, Result};
 use crate::suggest::TermRecognizer;
+use crate::termbase::model::{ConceptDraft, Term, TermStatus};
 use crate::text::{self, Lang};
 use phrase::{Class, Word};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -122,6 +124,70 @@ pub struct Candidate {
     pub translation: Option<translate::Proposal>,
 }
 
+/// A candidate as a terminologist adopts it.
+#[derive(Debug, Clone, Default)]
+pub struct Adoption {
+    /// The term (citation form).
+    pub term: String,
+    /// Its language.
+    pub lang: String,
+    /// A translation, if any.
+    pub translation: Option<String>,
+    /// The translation's language.
+    pub target_lang: String,
+    /// Example sentences.
+    pub examples: Vec<String>,
+    /// Entry id (generated when `None`).
+    pub id: Option<String>,
+    /// Domain.
+    pub domain: Option<String>,
+}
+
+impl Adoption {
+    /// The adoption of a found candidate with its proposed translation and
+    /// example sentences.
+    pub fn of(c: &Candidate, target_lang: &str) -> Adoption {
+        Adoption {
+            term: c.term.clone(),
+            lang: c.lang.clone(),
+            translation: c.translation.as_ref().map(|t| t.text.clone()),
+            target_lang: target_lang.to_string(),
+            examples: c.contexts.iter().map(|x| x.sentence.clone()).collect(),
+            ..Adoption::default()
+        }
+    }
+
+    /// The new entry: terms `admitted` (a candidate is not yet a preferred
+    /// term), up to three examples in the note.
+    pub fn into_draft(self) -> ConceptDraft {
+        let term = |text: &str| Term {
+            text: text.trim().to_string(),
+            status: TermStatus::Admitted,
+            ..Term::default()
+        };
+        let mut terms = BTreeMap::new();
+        terms.insert(self.lang.clone(), vec![term(&self.term)]);
+        if let Some(t) = self.translation.as_deref().filter(|t| !t.trim().is_empty()) {
+            terms.insert(self.target_lang.clone(), vec![term(t)]);
+        }
+        let examples: Vec<String> = self
+            .examples
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .take(MAX_CONTEXTS)
+            .map(|e| format!("«{e}»"))
+            .collect();
+        ConceptDraft {
+            id: self.id,
+            domain: self.domain,
+            note: (!examples.is_empty()).then(|| format!("Examples: {}", examples.join(" "))),
+            terms,
+            ..ConceptDraft::default()
+        }
+    }
+}
+
 /// The candidate's key: its words' keys joined by spaces.
 fn key_of(words: &[Word]) -> String {
     words
@@ -192,7 +258,6 @@ struct Group {
     occurrences: Vec<Occurrence>,
     citations: BTreeMap<String, usize>,
     surfaces: BTreeMap<String, usize>,
-    keys: Vec<String>,
     inside_known: usize,
     context: HashMap<String, usize>,
 }
@@ -227,12 +292,20 @@ pub fn extract(
     let mut near_known: HashMap<String, HashSet<String>> = HashMap::new();
     let mut known_concepts: HashSet<String> = HashSet::new();
     for (ti, t) in req.texts.iter().enumerate() {
-        let words = phrase::words(t, &attested);
+        let mut words = phrase::words(t, &attested);
         let hits = if req.termbases.is_empty() {
             Vec::new()
         } else {
             recognizer.recognize(req.termbases, t, req.lang, req.target_lang)?
         };
+        for (hi, h) in hits.iter().enumerate() {
+            let inside = |w: &Word| w.char_start >= h.start && w.char_end <= h.end;
+            if words.iter().filter(|w| inside(w)).count() > 1 {
+                for w in words.iter_mut().filter(|w| inside(w)) {
+                    w.known = Some(hi);
+                }
+            }
+        }
         let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         for h in &hits {
             known_concepts.insert(h.entry_id.clone());
@@ -268,18 +341,24 @@ pub fn extract(
                 if p.len == 1 && !single_word_ok(&ws[0], text_lang) {
                     continue;
                 }
-                if p.len > 1 && is_everyday(&ws[p.len - 1]) {
+                // An everyday word may head a two-word term (شركة ناشئة) but
+                // not a longer phrase, and never end one (العالمية).
+                if p.len > 1 && is_everyday(&ws[p.len - 1]) || p.len > 2 && is_everyday(&ws[0]) {
                     continue;
                 }
                 let (cs, ce) = (ws[0].char_start, ws[p.len - 1].char_end);
                 let inside = spans.iter().any(|&(s, e)| s <= cs && ce <= e);
-                // A known term with only everyday words around it.
-                let known_plus_everyday = spans.iter().any(|&(s, e)| cs <= s && e <= ce)
+                // One known term with only everyday words around it (two
+                // known words side by side may well be a new term: شريحة
+                // متقدمة).
+                let known_inside: Vec<&(usize, usize)> =
+                    spans.iter().filter(|&&(s, e)| cs <= s && e <= ce).collect();
+                let known_plus_everyday = known_inside.len() == 1
                     && ws.iter().all(|w| {
                         is_everyday(w)
-                            || spans
+                            || known_inside
                                 .iter()
-                                .any(|&(s, e)| s <= w.char_start && w.char_end <= e)
+                                .any(|&&(s, e)| s <= w.char_start && w.char_end <= e)
                     });
                 if known_plus_everyday && !inside {
                     continue;
@@ -290,7 +369,6 @@ pub fn extract(
                     occurrences: Vec::new(),
                     citations: BTreeMap::new(),
                     surfaces: BTreeMap::new(),
-                    keys: ws.iter().map(|w| w.key.clone()).collect(),
                     inside_known: 0,
                     context: HashMap::new(),
                 });
@@ -329,9 +407,11 @@ pub fn extract(
     let counts: Vec<termhood::Counts> = entries
         .iter()
         .map(|(_, g)| termhood::Counts {
-            keys: g.keys.clone(),
-            frequency: g.occurrences.len(),
-            context: HashMap::new(),
+            occurrences: g
+                .occurrences
+                .iter()
+                .map(|o| (o.text, o.first, o.len))
+                .collect(),
         })
         .collect();
     let c_values = termhood::c_values(&counts);
@@ -469,5 +549,7 @@ fn propose_all(
     Ok(())
 }
 
+#[cfg(test)]
+mod eval;
 #[cfg(test)]
 mod tests;

@@ -133,6 +133,9 @@ pub struct Word {
     pub singular: Option<String>,
     /// Index of the sentence it belongs to (within its text).
     pub sentence: usize,
+    /// The multi-word known term occurrence the word lies in (set by the
+    /// engine from recognition): such an occurrence is a phrase of its own.
+    pub known: Option<usize>,
     /// Index of the token before it that is not a word (a break) or the
     /// previous word's index + 1 when adjacent: words `i` and `i+1` are
     /// adjacent when `adjacent_to_previous` of `i+1` is true.
@@ -166,11 +169,17 @@ fn looks_like_verb(w: &str) -> bool {
     let mut it = w.chars();
     let (c1, c2) = (it.next(), it.next());
     let imperfect = |c: Option<char>| matches!(c, Some('ي' | 'ت' | 'ن' | 'أ'));
-    (c1 == Some('س') && imperfect(c2) && n >= 5)
+    (c1 == Some('س') && imperfect(c2) && n >= 4)
         || (c1 == Some('ي') && n >= 4)
         || w.starts_with("تت")
         || w.starts_with("تست")
         || (c1 == Some('ت') && n == 4)
+        // تفعّل/افتعل imperfects (تعتمد): five letters, no long vowel or ة
+        // where the masdars تفعيل, تفاعل, تفعلة have one (تطوير, تقارب).
+        || (c1 == Some('ت')
+            && n == 5
+            && !w.ends_with('ة')
+            && !w.chars().skip(2).take(2).any(|c| matches!(c, 'ا' | 'ي' | 'و')))
         || (w.ends_with('ت') && !w.ends_with("ات") && (3..=6).contains(&n))
         || (w.ends_with("وا") && n >= 4)
         // Past tense of derived forms: افتعل (افتتح, اجتمع), استفعل (استخدم).
@@ -178,11 +187,35 @@ fn looks_like_verb(w: &str) -> bool {
         || (w.starts_with("است") && n == 6)
 }
 
+/// A bare conjunction or preposition before a derived noun: و, ب, ل before
+/// ت or م (وتطبيقات, بتكلفة, لمراكز) or و before a hamza/alif (وأنظمة),
+/// with four letters or more left — shapes where the first letter is
+/// rarely a root letter.
+fn likely_particle(p: &str, rest: &str) -> bool {
+    let next = rest.chars().next();
+    chars(rest) >= 4
+        && ((matches!(p, "و" | "ب" | "ل") && matches!(next, Some('ت' | 'م')))
+            || (p == "و" && matches!(next, Some('أ' | 'إ'))))
+}
+
+/// Whether a light-form word is on `breaks.ar.txt`.
+fn is_break(w: &str) -> bool {
+    static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        include_str!("breaks.ar.txt")
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .contains(w)
+}
+
 /// Whether a proclitic-free Arabic word (light form) is known to be a word
 /// by itself: attested alone in the texts, on the everyday list, or in the
 /// broken-plural lexicon (as a plural or a singular).
 fn is_known_word(w: &str, attested: &HashSet<String>) -> bool {
-    let key = text::term_key(w, Lang::Ar);
+    let key = text::term_key(&without_pronoun(w), Lang::Ar);
     let norm = text::normalize(w);
     attested.contains(&key)
         || super::is_everyday_key(&key)
@@ -256,6 +289,7 @@ fn analyse(surface: &str, attested: &HashSet<String>) -> Word {
         citation,
         singular,
         sentence: 0,
+        known: None,
         adjacent_to_previous: false,
     };
     if script == Lang::En {
@@ -270,14 +304,14 @@ fn analyse(surface: &str, attested: &HashSet<String>) -> Word {
     let light = stopword::light(surface);
     let (particle, article, mut rest) = split_article(&light);
     let mut particle = !particle.is_empty();
-    let mut stop = stopword::is_stopword(surface) || stopword::is_stopword(rest);
+    let mut stop = stopword::is_stopword(surface) || stopword::is_stopword(rest) || is_break(rest);
     if !article {
         for p in BARE_PROCLITICS {
             if let Some(r) = light.strip_prefix(p) {
-                if stopword::is_stopword(r) {
+                if stopword::is_stopword(r) || is_break(r) {
                     stop = true;
                 }
-                if chars(r) >= 3 && is_known_word(r, attested) {
+                if (chars(r) >= 3 && is_known_word(r, attested)) || likely_particle(p, r) {
                     rest = r;
                     particle = true;
                     break;
@@ -285,10 +319,19 @@ fn analyse(surface: &str, attested: &HashSet<String>) -> Word {
             }
         }
     }
-    let key = text::term_key(rest, Lang::Ar);
+    let key = text::term_key(&without_pronoun(rest), Lang::Ar);
+    // A number glued to a clitic (و16) is a number.
+    let stop = stop || rest.chars().any(|c| c.is_numeric());
     let class = if stop {
         Class::Stop
-    } else if !article && looks_like_verb(rest) {
+    } else if !article
+        && (looks_like_verb(rest)
+            || ["و", "ف"].iter().any(|p| {
+                light
+                    .strip_prefix(p)
+                    .is_some_and(|r| chars(r) >= 4 && looks_like_verb(r))
+            }))
+    {
         Class::Verb
     } else {
         Class::Content
@@ -332,6 +375,7 @@ pub fn runs(words: &[Word]) -> Vec<Phrase> {
             let breaks = !w.adjacent_to_previous
                 || w.sentence != prev.sentence
                 || w.script != prev.script
+                || w.known != prev.known
                 || (w.script == Lang::Ar && (w.particle || (prev.article && !w.article)))
                 || i - s >= 2 * MAX_WORDS;
             if breaks {
@@ -356,8 +400,29 @@ pub fn parts(run: Phrase) -> impl Iterator<Item = Phrase> {
     })
 }
 
-/// The citation form of a phrase: the words' citations, with the head of an
-/// Arabic construct chain or a lone broken plural singularized.
+/// Pronoun suffixes removed from a citation: only those that are rarely the
+/// end of a stem (ه ي ك نا often are).
+const CITATION_PRONOUNS: &[&str] = &["هما", "كما", "ها", "هم", "هن", "كم", "كن"];
+
+/// A word's citation without a pronoun suffix (نموذجها → نموذج, شركتها →
+/// شركة), when at least three letters remain.
+fn without_pronoun(w: &str) -> String {
+    for p in CITATION_PRONOUNS {
+        if let Some(base) = w.strip_suffix(p) {
+            if chars(base) >= 3 {
+                return match base.strip_suffix('ت') {
+                    Some(b) if chars(b) >= 2 && !base.ends_with("ات") => format!("{b}ة"),
+                    _ => base.to_string(),
+                };
+            }
+        }
+    }
+    w.to_string()
+}
+
+/// The citation form of a phrase: the words' citations without pronoun
+/// suffixes, with the head of an Arabic construct chain or a lone broken
+/// plural singularized.
 pub fn citation(words: &[Word]) -> String {
     let construct = words.len() == 1 || !words[0].article;
     words
@@ -365,6 +430,7 @@ pub fn citation(words: &[Word]) -> String {
         .enumerate()
         .map(|(i, w)| match (&w.singular, i == 0 && construct) {
             (Some(s), true) => s.clone(),
+            _ if w.script == Lang::Ar => without_pronoun(&w.citation),
             _ => w.citation.clone(),
         })
         .collect::<Vec<_>>()
@@ -453,6 +519,10 @@ mod tests {
         let text = "مراكز بيانات";
         let ws = words(text, &attested_keys([text]));
         assert_eq!(citation(&ws), "مركز بيانات");
+        let text = "نموذجها وشركتها";
+        let ws = words(text, &attested_keys([text]));
+        assert_eq!(citation(&ws[..1]), "نموذج");
+        assert_eq!(citation(&ws[1..]), "شركة");
         let text = "الشركات الناشئة";
         let ws = words(text, &attested_keys([text]));
         assert_eq!(citation(&ws), "شركات ناشئة");

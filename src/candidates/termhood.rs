@@ -5,17 +5,21 @@
 //! an NC-value context factor seeded by the term base:
 //!
 //! ```text
-//! C(a)  = log2(|a| + 1) · ( f(a) − ½ · Σ_{b ∈ T(a)} f(b) / |T(a)| )      (T(a) empty: the sum is 0)
+//! C(a)  = log2(|a| + 1) · Σ_{o ∈ occ(a)} share(o)
+//! share(o) = 0  if o lies inside an occurrence of a longer candidate that occurs twice or more
+//!            ½  if it lies only inside longer candidates seen once
+//!            1  otherwise
 //! NC(a) = 0.8 · C(a) + 0.2 · Σ_{w ∈ ctx(a)} f_a(w) · weight(w)
 //! ```
 //!
-//! * `|a|` words, `f(a)` occurrences in all texts, `T(a)` the longer
-//!   candidates that contain `a` (by match key). `|a| + 1` instead of the
-//!   original `|a|` gives single words a non-zero weight, and nested
-//!   occurrences are subtracted by half, not fully: in a day's articles a
-//!   term often appears once, inside a longer noun phrase (البنية التحتية
-//!   inside البنية التحتية الحاسوبية), where the original formula would score
-//!   it 0.
+//! * This is the C-value's "frequency minus what longer candidates
+//!   explain", counted per occurrence: `|a|` words, `occ(a)` its
+//!   occurrences in all texts. `|a| + 1` instead of the original `|a|`
+//!   gives single words a non-zero weight. Occurrences inside a longer
+//!   phrase seen only once count half, not zero: in a day's articles a term often appears once, inside a longer
+//!   noun phrase (البنية التحتية inside البنية التحتية الحاسوبية), where the
+//!   original formula would score it 0; a longer phrase that recurs is the
+//!   unit, and its parts lose all it explains (ذكاء inside الذكاء الاصطناعي).
 //! * `ctx(a)`: content words within three words of an occurrence of `a`, in
 //!   the same sentence; `f_a(w)` how often. `weight(w) = t(w) / t`, where `t`
 //!   is the number of distinct term-base concepts recognized in the texts
@@ -27,52 +31,56 @@
 
 use std::collections::HashMap;
 
-/// One candidate's counts as termhood needs them.
+/// One candidate as termhood needs it.
 #[derive(Debug, Clone)]
 pub struct Counts {
-    /// Match keys of the words.
-    pub keys: Vec<String>,
-    /// Occurrences.
-    pub frequency: usize,
-    /// Context word keys with counts.
-    pub context: HashMap<String, usize>,
+    /// Its occurrences: (text, first word, number of words).
+    pub occurrences: Vec<(usize, usize, usize)>,
+}
+
+/// What one occurrence of `a` adds: 1 alone, ½ inside longer candidates
+/// seen once, 0 inside a longer candidate that recurs.
+fn share(
+    span_freq: &HashMap<(usize, usize, usize), usize>,
+    (t, first, len): (usize, usize, usize),
+) -> f64 {
+    let mut inside_once = false;
+    for l2 in len + 1..=super::phrase::MAX_WORDS {
+        for f2 in first.saturating_sub(l2 - len)..=first {
+            if f2 + l2 < first + len {
+                continue;
+            }
+            match span_freq.get(&(t, f2, l2)) {
+                Some(&f) if f >= 2 => return 0.0,
+                Some(_) => inside_once = true,
+                None => {}
+            }
+        }
+    }
+    if inside_once {
+        0.5
+    } else {
+        1.0
+    }
 }
 
 /// C-value of each candidate (same order as `all`).
 pub fn c_values(all: &[Counts]) -> Vec<f64> {
-    let index: HashMap<&[String], usize> = all
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.keys.as_slice(), i))
-        .collect();
-    // For each candidate: (number of longer containers, their frequency sum).
-    let mut containers: Vec<(usize, usize)> = vec![(0, 0); all.len()];
-    for b in all {
-        let n = b.keys.len();
-        let mut seen = Vec::new();
-        for len in 1..n {
-            for start in 0..=n - len {
-                let part = &b.keys[start..start + len];
-                if let Some(&a) = index.get(part) {
-                    if !seen.contains(&a) {
-                        seen.push(a);
-                        containers[a].0 += 1;
-                        containers[a].1 += b.frequency;
-                    }
-                }
-            }
+    let mut span_freq: HashMap<(usize, usize, usize), usize> = HashMap::new();
+    for c in all {
+        for &o in &c.occurrences {
+            span_freq.insert(o, c.occurrences.len());
         }
     }
     all.iter()
-        .zip(containers)
-        .map(|(a, (t, sum))| {
-            let len = (a.keys.len() as f64 + 1.0).log2();
-            let nested = if t == 0 {
-                0.0
-            } else {
-                0.5 * sum as f64 / t as f64
-            };
-            (len * (a.frequency as f64 - nested)).max(0.0)
+        .map(|a| {
+            let len = a.occurrences.first().map_or(1, |o| o.2);
+            let weight = (len as f64 + 1.0).log2();
+            weight
+                * a.occurrences
+                    .iter()
+                    .map(|&o| share(&span_freq, o))
+                    .sum::<f64>()
         })
         .collect()
 }
@@ -90,29 +98,27 @@ pub fn nc_value(c: f64, context: &HashMap<String, usize>, weight: &HashMap<Strin
 mod tests {
     use super::*;
 
-    fn counts(keys: &[&str], f: usize) -> Counts {
-        Counts {
-            keys: keys.iter().map(|s| s.to_string()).collect(),
-            frequency: f,
-            context: HashMap::new(),
-        }
-    }
-
     #[test]
-    fn c_value_rewards_length_and_independent_use() {
+    fn c_value_counts_what_longer_candidates_do_not_explain() {
+        // Text 0, words 0..3: "بنية تحتية حاسوبية" once; "بنية تحتية" also
+        // at 5..7 and 9..11 (recurring), "تحتية" inside all three.
         let all = [
-            counts(&["بنيه", "تحت", "حاسوب"], 1),
-            counts(&["بنيه", "تحت"], 3),
-            counts(&["تحت"], 3),
+            Counts {
+                occurrences: vec![(0, 0, 3)],
+            },
+            Counts {
+                occurrences: vec![(0, 0, 2), (0, 5, 2), (0, 9, 2)],
+            },
+            Counts {
+                occurrences: vec![(0, 1, 1), (0, 6, 1), (0, 10, 1)],
+            },
         ];
         let c = c_values(&all);
-        // 2-word: log2(3) · (3 − ½·1) ; nested in one container of f 1.
+        assert!((c[0] - 2.0).abs() < 1e-9, "{c:?}");
+        // ½ inside the once-seen 3-word phrase, 1 + 1 alone.
         assert!((c[1] - 3f64.log2() * 2.5).abs() < 1e-9, "{c:?}");
-        // 3-word, not nested: log2(4) · 1.
-        assert!((c[0] - 2.0).abs() < 1e-9);
-        // 1-word nested in both: 1 · (3 − ½ · (1 + 3) / 2).
-        assert!((c[2] - 2.0).abs() < 1e-9, "{c:?}");
-        assert!(c[1] > c[0]);
+        // Every occurrence inside the recurring 2-word phrase.
+        assert_eq!(c[2], 0.0);
     }
 
     #[test]

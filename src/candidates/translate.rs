@@ -15,11 +15,14 @@
 //! it. Target words that translate a term the term base already recognized
 //! in the same pair's source are taken out first (competitive linking: they
 //! are explained), so in a sentence full of known terms the new one is what
-//! is left. Ties — frequent when a candidate occurs in one pair — go to, in
-//! order: a transliteration match (Arabic names in Latin letters: ديب سيك ↔
-//! DeepSeek, by consonant skeleton, see [`skeleton_similarity`]), the phrase
-//! whose word count is closest to the candidate's, more co-occurrences, and
-//! the earlier phrase in the first pair.
+//! is left; so are stop and everyday words at either end of a phrase.
+//! Ties — frequent when a candidate occurs in one pair — go to, in order: a
+//! transliteration match (Arabic names in Latin letters: ديب سيك ↔
+//! DeepSeek, by consonant skeleton, see [`skeleton_similarity`]), a word
+//! count equal to the candidate's (or an acronym for a phrase: GPUs), then
+//! one fewer, the phrase whose relative position in the target is nearest
+//! the candidate's in the source (news translation keeps the order of
+//! ideas), more co-occurrences, and the earlier phrase in the first pair.
 //!
 //! A Latin-script candidate inside Arabic text (`H800`, `Nvidia`) is its own
 //! translation (`method: latin`).
@@ -75,8 +78,9 @@ pub struct Proposal {
 pub struct PairView {
     /// The keys each source word may stand for, in order.
     source_keys: Vec<Vec<String>>,
-    /// Target phrases: (match keys, text as written).
-    phrases: Vec<(Vec<String>, String)>,
+    /// Target phrases: (match keys, text as written, relative position of
+    /// the phrase's centre in the target, 0–1).
+    phrases: Vec<(Vec<String>, String, f64)>,
 }
 
 impl PairView {
@@ -108,12 +112,20 @@ impl PairView {
 
     /// Whether the source contains the key sequence `keys` (adjacent words).
     pub fn contains(&self, keys: &[String]) -> bool {
-        !keys.is_empty()
-            && self.source_keys.len() >= keys.len()
-            && self
-                .source_keys
-                .windows(keys.len())
-                .any(|w| w.iter().zip(keys).all(|(set, k)| set.contains(k)))
+        self.position(keys).is_some()
+    }
+
+    /// Relative position (0–1) of the centre of the first occurrence of
+    /// `keys` in the source.
+    fn position(&self, keys: &[String]) -> Option<f64> {
+        if keys.is_empty() || self.source_keys.len() < keys.len() {
+            return None;
+        }
+        let i = self
+            .source_keys
+            .windows(keys.len())
+            .position(|w| w.iter().zip(keys).all(|(set, k)| set.contains(k)))?;
+        Some((i as f64 + keys.len() as f64 / 2.0) / self.source_keys.len() as f64)
     }
 }
 
@@ -131,7 +143,7 @@ fn word_key_set(w: &str) -> Vec<String> {
 
 /// Target phrases of one to [`MAX_TARGET_WORDS`] adjacent words with no
 /// stop word at either end, none of them inside an explained phrase.
-fn target_phrases(target: &str, explained: &[String]) -> Vec<(Vec<String>, String)> {
+fn target_phrases(target: &str, explained: &[String]) -> Vec<(Vec<String>, String, f64)> {
     let toks = text::tokenize(target);
     // Words as (key, byte start, byte end, is stop, adjacent to previous).
     let mut words: Vec<(String, usize, usize, bool, bool)> = Vec::new();
@@ -146,7 +158,8 @@ fn target_phrases(target: &str, explained: &[String]) -> Vec<(Vec<String>, Strin
             text::term_key(w, text::script_lang(w)),
             t.start,
             t.end,
-            stopword::is_stopword(w),
+            stopword::is_stopword(w)
+                || super::is_everyday_key(&text::term_key(w, text::script_lang(w))),
             prev_word,
         ));
         prev_word = true;
@@ -183,7 +196,8 @@ fn target_phrases(target: &str, explained: &[String]) -> Vec<(Vec<String>, Strin
             }
             let keys = span.iter().map(|w| w.0.clone()).collect();
             let written = target[span[0].1..span[n - 1].2].to_string();
-            out.push((keys, written));
+            let centre = (i as f64 + n as f64 / 2.0) / words.len() as f64;
+            out.push((keys, written, centre));
         }
     }
     out
@@ -193,7 +207,7 @@ fn target_phrases(target: &str, explained: &[String]) -> Vec<(Vec<String>, Strin
 pub fn phrase_frequencies(pairs: &[PairView]) -> HashMap<Vec<String>, usize> {
     let mut f: HashMap<Vec<String>, usize> = HashMap::new();
     for p in pairs {
-        let distinct: HashSet<&Vec<String>> = p.phrases.iter().map(|(k, _)| k).collect();
+        let distinct: HashSet<&Vec<String>> = p.phrases.iter().map(|(k, _, _)| k).collect();
         for k in distinct {
             *f.entry(k.clone()).or_default() += 1;
         }
@@ -215,7 +229,7 @@ pub fn propose(
     if source_lang == Lang::Ar && text::script_lang(citation) == Lang::En {
         let evidence = with
             .iter()
-            .filter(|p| p.phrases.iter().any(|(k, _)| k.as_slice() == keys))
+            .filter(|p| p.phrases.iter().any(|(k, _, _)| k.as_slice() == keys))
             .count();
         return Some(Proposal {
             text: citation.to_string(),
@@ -232,48 +246,73 @@ pub fn propose(
     if with.is_empty() {
         return None;
     }
-    // co-occurrence counts, first written form, first position.
-    let mut co: HashMap<&Vec<String>, (usize, &str, usize)> = HashMap::new();
+    // Per target phrase: co-occurrences, first written form, first seen
+    // (order), summed distance of relative positions.
+    let mut co: HashMap<&Vec<String>, (usize, &str, usize, f64)> = HashMap::new();
     let mut order = 0;
     for p in &with {
+        let at = p.position(keys).unwrap_or(0.5);
         let mut seen: HashSet<&Vec<String>> = HashSet::new();
-        for (k, written) in &p.phrases {
+        for (k, written, centre) in &p.phrases {
             if seen.insert(k) {
-                let e = co.entry(k).or_insert((0, written.as_str(), order));
+                let e = co.entry(k).or_insert((0, written.as_str(), order, 0.0));
                 e.0 += 1;
+                e.3 += (centre - at).abs();
                 order += 1;
             }
         }
     }
     let n = with.len() as f64;
     let want = keys.len() as i64;
+    // Arabic constructs render in as many English words or one fewer
+    // (وحدة معالجة رسومات → graphics processing unit / GPU).
+    // An acronym (GPUs) renders any construct.
+    let length_fit = |len: i64, written: &str| {
+        let acronym = len == 1
+            && written.chars().filter(|c| c.is_uppercase()).count() >= 2
+            && !written.chars().any(|c| c.is_lowercase() && c != 's');
+        if len == want || (acronym && want > 1) {
+            0
+        } else if len == want - 1 {
+            -1
+        } else {
+            -(len - want).abs() - 1
+        }
+    };
     let best = co
         .into_iter()
-        .map(|(k, (c, written, pos))| {
+        .map(|(k, (c, written, pos, dist))| {
             let f = freq.get(k).copied().unwrap_or(c) as f64;
             let dice = 2.0 * c as f64 / (n + f);
             let translit = skeleton_similarity(citation, written) >= TRANSLITERATION;
+            // Dice compared in steps of 0.01, so that near-equal values
+            // fall to the next criterion; position by its mean distance.
+            let dice_step = (dice * 100.0).round() as i64;
+            let near = -(dist / c as f64);
             (
-                dice,
+                dice_step,
                 translit,
-                -(k.len() as i64 - want).abs(),
+                length_fit(k.len() as i64, written),
+                near,
                 c,
                 -(pos as i64),
                 written,
+                dice,
             )
         })
         .max_by(|a, b| {
-            a.0.total_cmp(&b.0)
+            a.0.cmp(&b.0)
                 .then(a.1.cmp(&b.1))
                 .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
+                .then(a.3.total_cmp(&b.3))
                 .then(a.4.cmp(&b.4))
+                .then(a.5.cmp(&b.5))
         })?;
     Some(Proposal {
-        text: best.5.to_string(),
-        evidence: best.3,
+        text: best.6.to_string(),
+        evidence: best.4,
         pairs: with.len(),
-        score: best.0,
+        score: best.7,
         method: if best.1 {
             Method::Transliteration
         } else {

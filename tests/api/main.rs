@@ -2,6 +2,7 @@
 
 mod auth;
 mod backup;
+mod candidates;
 mod health;
 mod helpers;
 mod hostile;
