@@ -174,6 +174,34 @@ pub enum TermsCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Term candidates in articles that the term base lacks (offline, on
+    /// the data dir), with proposed translations from an aligned memory.
+    Candidates {
+        /// Article files (UTF-8 plain text).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Term base whose terms are known.
+        #[arg(long, default_value = "tech")]
+        termbase: String,
+        /// Memory of aligned pairs to propose translations from.
+        #[arg(long)]
+        memory: Option<String>,
+        /// Language of the articles.
+        #[arg(long, default_value = "ar", value_parser = ["ar", "en"])]
+        lang: String,
+        /// Candidates to show (1-500).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Minimum frequency.
+        #[arg(long, default_value_t = 1)]
+        min_freq: usize,
+        /// Output: a table, CSV (importable as a term base), TBX, or JSON.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "tbx", "json"])]
+        format: String,
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Export a term base (TBX-Basic or CSV/TSV) to a file or standard output.
     Export {
         /// Term base name.

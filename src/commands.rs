@@ -221,7 +221,120 @@ pub fn terms(cmd: TermsCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        TermsCommand::Candidates {
+            files,
+            termbase,
+            memory,
+            lang,
+            limit,
+            min_freq,
+            format,
+            data,
+        } => {
+            let texts = files
+                .iter()
+                .map(|f| {
+                    std::fs::read_to_string(f)
+                        .with_context(|| format!("reading {} (UTF-8 text expected)", f.display()))
+                })
+                .collect::<anyhow::Result<Vec<String>>>()?;
+            let store = open_store(&data.data_dir)?;
+            let tbs = TermBases::open(&store)?;
+            let mems = Memories::open(&store)?;
+            candidates_report(
+                &texts,
+                &tbs,
+                &mems,
+                &termbase,
+                memory.as_deref(),
+                &lang,
+                limit,
+                min_freq,
+                &format,
+            )
+        }
     }
+}
+
+/// Runs extraction for `mustalah terms candidates` and prints the result.
+#[allow(clippy::too_many_arguments)]
+fn candidates_report(
+    texts: &[String],
+    tbs: &TermBases,
+    mems: &Memories,
+    termbase: &str,
+    memory: Option<&str>,
+    lang: &str,
+    limit: usize,
+    min_freq: usize,
+    format: &str,
+) -> anyhow::Result<()> {
+    use crate::candidates::{self, adapters::MemoryPairs, Adoption, Request};
+    let target_lang = if lang == "ar" { "en" } else { "ar" };
+    let rejected = tbs.rejected_keys(termbase)?;
+    let names = vec![termbase.to_string()];
+    let req = Request {
+        texts,
+        lang,
+        target_lang,
+        termbases: &names,
+        limit,
+        min_freq,
+    };
+    let recognizer = crate::suggest::adapters::TermBaseRecognizer { termbases: tbs };
+    let pairs = memory.map(|name| MemoryPairs {
+        memories: mems,
+        name,
+    });
+    let source = pairs.as_ref().map(|p| p as &dyn candidates::PairSource);
+    let found = candidates::extract(&req, &recognizer, source, &rejected)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        "json" => {
+            let dtos: Vec<crate::api::candidates::CandidateDto> =
+                found.into_iter().map(Into::into).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&dtos)?)?;
+        }
+        "csv" | "tbx" => {
+            // Through a scratch term base, so the files are what an export
+            // of adopted candidates would be (and import back as they are).
+            let scratch = Store::temporary()?;
+            let staged = TermBases::open(&scratch)?;
+            staged.create("candidates", None)?;
+            for c in &found {
+                staged.create_concept("candidates", Adoption::of(c, target_lang).into_draft())?;
+            }
+            let fmt = if format == "csv" {
+                Format::Csv
+            } else {
+                Format::Tbx
+            };
+            staged.export("candidates", fmt, &mut out)?;
+        }
+        _ => {
+            writeln!(
+                out,
+                "{:>3}  {:<32} {:>5} {:>4} {:>7}  translation",
+                "#", "term", "freq", "docs", "score"
+            )?;
+            for (i, c) in found.iter().enumerate() {
+                let tr = c.translation.as_ref().map_or(String::new(), |t| {
+                    format!("{} ({}/{} pairs)", t.text, t.evidence, t.pairs)
+                });
+                writeln!(
+                    out,
+                    "{:>3}  {:<32} {:>5} {:>4} {:>7.2}  {tr}",
+                    i + 1,
+                    c.term,
+                    c.frequency,
+                    c.document_frequency,
+                    c.score
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Runs `mustalah tm …`.

@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod backup;
 pub mod bitext;
+pub mod candidates;
 pub mod cli;
 pub mod commands;
 pub mod formats;

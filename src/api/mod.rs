@@ -9,6 +9,7 @@
 pub mod align;
 pub mod analysis;
 pub mod auth;
+pub mod candidates;
 pub mod charset;
 pub mod compat;
 pub mod docs;
@@ -119,6 +120,7 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
 /// The per-module OpenAPI fragments, merged by [`openapi`].
 fn fragments() -> Vec<utoipa::openapi::OpenApi> {
     vec![
+        candidates::CandidatesApi::openapi(),
         health::HealthApi::openapi(),
         align::AlignApi::openapi(),
         memories::MemoryApi::openapi(),
@@ -184,6 +186,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // First: the export URLs (`/v1/memories/{tm}.tmx`) must win over the
     // memory and term-base routes, which would take `x.tmx` for a name.
     compat::configure(cfg);
+    candidates::configure(cfg);
     health::configure(cfg);
     align::configure(cfg);
     memories::configure(cfg);

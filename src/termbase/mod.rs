@@ -24,11 +24,13 @@ pub(crate) mod index;
 pub mod lookup;
 pub mod model;
 pub mod recognize;
+mod rejected;
 
 pub use error::{Error, Result};
 pub use import::{ImportIssue, ImportOptions, ImportReport, OnDuplicate};
 pub use lookup::{LookupMode, LookupQuery, LookupResult};
 pub use recognize::{Hit, MatchKind, RecognizeOptions, Translation, DEFAULT_MIN_CONFIDENCE};
+pub use rejected::Rejected;
 
 use crate::store::{Batch, Store, Tree};
 use chrono::{DateTime, Utc};

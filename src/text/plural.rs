@@ -136,6 +136,33 @@ pub fn plurals_of(singular_norm: &str) -> &'static [&'static str] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// The singular as the lexicon writes it (hamza seats, ة kept) for a
+/// normalized singular: for display, where [`singulars_of`] gives match
+/// forms (شريحه).
+pub fn written_singular(singular_norm: &str) -> Option<&'static str> {
+    static WRITTEN: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    WRITTEN
+        .get_or_init(|| {
+            let mut m = HashMap::new();
+            for l in LEXICON_TSV.lines().map(str::trim) {
+                if l.is_empty() || l.starts_with('#') {
+                    continue;
+                }
+                if let Some(s) = l
+                    .split('\t')
+                    .next()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    m.entry(normalize(s)).or_insert(s);
+                }
+            }
+            m
+        })
+        .get(singular_norm)
+        .copied()
+}
+
 /// Number of distinct (singular, plural) pairs in the lexicon.
 pub fn lexicon_len() -> usize {
     lexicon().to_plural.values().map(Vec::len).sum()

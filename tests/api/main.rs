@@ -3,6 +3,7 @@
 mod align;
 mod auth;
 mod backup;
+mod candidates;
 mod compat;
 mod compat_clients;
 mod compat_omegat;
