@@ -61,8 +61,9 @@ pub fn access_for(method: &Method, path: &str) -> Access {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Access::Read;
     }
-    // LanguageTool's check and language list are POSTs that only compute.
-    if *method == Method::POST && matches!(path, "/v2/check" | "/v2/languages") {
+    // LanguageTool's check and language list, and aligning two texts
+    // without storing them, are POSTs that only compute.
+    if *method == Method::POST && matches!(path, "/v2/check" | "/v2/languages" | "/v1/align") {
         return Access::Read;
     }
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
@@ -76,6 +77,7 @@ pub fn access_for(method: &Method, path: &str) -> Access {
                 | "concordance"
                 | "pretranslate"
                 | "analysis"
+                | "candidates"
         )
     {
         return Access::Read;

@@ -592,7 +592,6 @@ impl MemoryExport {
         out: &mut dyn Write,
         progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
-        let m = self.copied()?;
         let mut done = 0u64;
         let mut tick = |done: &mut u64| {
             *done += 1;
@@ -602,6 +601,8 @@ impl MemoryExport {
         };
         match format {
             Format::Tmx => {
+                // Two passes over the copy, one after the other: clones of
+                // the file share its read offset.
                 let repeated = repeated_tuids(self.copied()?)?;
                 let mut w = TmxWriter::with_header(
                     out,
@@ -610,7 +611,7 @@ impl MemoryExport {
                     &self.meta.header_props,
                     &self.meta.header_notes,
                 )?;
-                for r in m {
+                for r in self.copied()? {
                     let (k, v) = r?;
                     let u: TranslationUnit = crate::store::decode_json(&k, &v)?;
                     let unique = u.tuid.as_ref().is_none_or(|t| !repeated.contains(t));
@@ -625,7 +626,7 @@ impl MemoryExport {
                 // The writer takes plain units: stop at the first storage
                 // error and report it after the writer returns.
                 let mut failure = None;
-                let units = m.map_while(|r| {
+                let units = self.copied()?.map_while(|r| {
                     let decoded = r.and_then(|(k, v)| crate::store::decode_json(&k, &v));
                     match decoded {
                         Ok(u) => {

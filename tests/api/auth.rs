@@ -17,6 +17,8 @@ const READ_POSTS: &[&str] = &[
     "concordance",
     "pretranslate",
     "analysis",
+    // Term candidates of articles (adopt and reject are the changes).
+    "candidates",
     // LanguageTool's term QA (`/v2/check`, `/v2/languages`).
     "check",
     "languages",
@@ -37,6 +39,10 @@ impl Op {
         if self.method == reqwest::Method::GET {
             // MyMemory's `set` stores a unit by GET.
             return self.template.ends_with("/set");
+        }
+        // Aligning two texts without storing them only computes.
+        if self.template == "/v1/align" {
+            return false;
         }
         let last = self.template.rsplit('/').next().unwrap_or("");
         !(self.method == reqwest::Method::POST && READ_POSTS.contains(&last))
