@@ -763,7 +763,7 @@ fn align(args: crate::cli::AlignArgs) -> anyhow::Result<()> {
         if mems.get_meta(&args.memory).is_ok() {
             let w = mems.replace_aligned(&args.memory, origin, drafts.drafts, args.dry_run)?;
             added += w.added;
-            updated += w.updated;
+            updated += w.updated + w.unchanged;
             removed += w.removed;
         } else {
             // A dry run into a memory that does not exist yet: all new.

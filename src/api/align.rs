@@ -162,6 +162,8 @@ pub struct MemoryAlignResponseDto {
     pub added: u64,
     /// Identical units kept and refreshed.
     pub updated: u64,
+    /// Identical units kept as they were.
+    pub unchanged: u64,
     /// Unconfirmed units of an earlier alignment of this `origin` no longer linked, deleted.
     pub removed: u64,
     /// Unit id per stored link, in order (0 for a new unit in a dry run).
@@ -381,6 +383,7 @@ pub async fn align_into_memory(
             dry_run,
             added: written.added,
             updated: written.updated,
+            unchanged: written.unchanged,
             removed: written.removed,
             ids: written.ids,
             skipped_null: drafts.skipped_null,

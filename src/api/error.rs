@@ -283,7 +283,8 @@ impl From<crate::formats::FormatError> for ApiError {
 /// Middleware that gives every error answer produced outside our handlers
 /// (actix-web's own 400s and 404s, the Swagger UI's 404s under `/docs/`,
 /// actix-cors' refusals) a problem JSON body, keeping its status and
-/// headers. Answers that already are problem JSON pass unchanged.
+/// headers. Answers that already are problem JSON pass unchanged, and so do
+/// those of the LanguageTool protocol (`/v2/…`, plain-text errors).
 pub fn problem_bodies<B: actix_web::body::MessageBody + 'static>(
 ) -> actix_web::middleware::ErrorHandlers<B> {
     actix_web::middleware::ErrorHandlers::new().default_handler(to_problem::<B>)
@@ -298,7 +299,10 @@ fn to_problem<B>(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if is_problem {
+    // LanguageTool's protocol answers its errors as `text/plain` `Error: …`,
+    // which its clients read; those stay as they are.
+    let own_protocol = res.request().path().starts_with("/v2/");
+    if is_problem || own_protocol {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

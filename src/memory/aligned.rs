@@ -112,6 +112,8 @@ pub struct AlignedWrite {
     pub added: u64,
     /// Identical units refreshed (quality and kind of unconfirmed ones).
     pub updated: u64,
+    /// Identical units with nothing new (left as they were).
+    pub unchanged: u64,
     /// Unconfirmed units of an earlier alignment of the pair that the new
     /// links no longer contain, deleted.
     pub removed: u64,
@@ -194,6 +196,7 @@ impl Memories {
             ids: report.ids,
             added: report.added,
             updated: report.updated,
+            unchanged: report.unchanged,
             removed: remove.len() as u64,
         })
     }

@@ -121,6 +121,11 @@ fn request(app: &TestApp, op: &Op, token: Option<&str>) -> reqwest::RequestBuild
         ("POST", "pretranslate" | "analysis") => rb.body(
             "<xliff version=\"1.2\"><file source-language=\"ar\" target-language=\"en\"><body><trans-unit id=\"1\"><source>احفظ الملف</source></trans-unit></body></file></xliff>",
         ),
+        ("POST", "align") => rb.json(&json!({
+            "source_text": "افتح الملف.", "target_text": "Open the file.",
+            "source_lang": "ar", "target_lang": "en", "termbases": ["t"]
+        })),
+        ("POST", "candidates") => rb.json(&json!({"texts": ["الحوسبة الكمومية قادمة."]})),
         ("POST", "suggest") => rb.json(&json!({
             "text": "احفظ الملفات", "memories": ["m"], "termbases": ["t"]
         })),
