@@ -35,6 +35,7 @@ impl InternalMemory {
                     id: self.intern(&t.norm),
                     ckey: self.intern(&ckey),
                     w: score::token_weight(t.kind),
+                    place: score::placeable_key(t.kind, &t.norm).is_some(),
                 }
             })
             .collect()
@@ -73,7 +74,7 @@ impl InternalMemory {
             .iter()
             .filter_map(|&(s, _)| {
                 let u = self.segments.get(s as usize)?;
-                let d = score::distance(&q, u, None)?;
+                let d = score::distance(&q, u, &score::NearMisses::default(), None)?;
                 Some(score::base_score(d, lq, score::weighted_len(u)))
             })
             .max()
