@@ -10,7 +10,9 @@
 //!
 //! Every change to a unit and its index entries is one atomic batch. The
 //! in-memory index is loaded at open from the snapshot plus the `t/` and
-//! `d/` keys written since (no re-tokenizing).
+//! `d/` keys written since (no re-tokenizing), unless the tree's
+//! `analysis` key says the index was built by another tokenizing: then it
+//! is rebuilt from the `u/` units first (see [`reindex`]).
 //!
 //! Dedup: adding a unit whose source, target (Unicode NFC) and context equal
 //! an existing unit's stores no copy: the props, notes and tuv metadata it
@@ -26,6 +28,7 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod pair;
+pub mod reindex;
 pub mod score;
 pub mod search;
 
@@ -187,7 +190,10 @@ impl Memories {
                 continue;
             };
             io::roll_back_journals(&tree)?;
-            let index = load_index(&tree)?;
+            let index = match reindex::rebuild_if_stale(store, &tree, name, meta.next_id)? {
+                Some((index, _)) => index,
+                None => load_index(&tree)?,
+            };
             mems.insert(name.to_string(), Arc::new(Memory::new(tree, meta, index)));
         }
         store.flush_blocking()?;
@@ -274,6 +280,7 @@ impl Memories {
             header_notes: Vec::new(),
         };
         let tree = self.store.tree(&tree_name(name))?;
+        reindex::stamp(&tree)?;
         tree.insert_json(b"meta", &meta)?;
         mems.insert(
             name.to_string(),
@@ -1009,10 +1016,10 @@ pub(crate) mod tests {
 
     type LiveUnit = (u64, i64, u64, Vec<u32>, Vec<u32>);
     /// Live units, (stem key, unit id) postings per side, dictionary size.
-    type LiveView = (Vec<LiveUnit>, Vec<Vec<(u32, u64)>>, usize);
+    pub(crate) type LiveView = (Vec<LiveUnit>, Vec<Vec<(u32, u64)>>, usize);
 
     /// The live content of an index, independent of ordinals.
-    fn live_view(idx: &Index) -> LiveView {
+    pub(crate) fn live_view(idx: &Index) -> LiveView {
         let mut units: Vec<LiveUnit> = idx
             .by_id
             .iter()
