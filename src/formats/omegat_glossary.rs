@@ -17,7 +17,7 @@
 //! let term = |t: &str, status| Term { text: t.into(), status, ..Term::default() };
 //! let c = Concept {
 //!     id: "file".into(), domain: Some("computing".into()), definition: None, note: None,
-//!     context_words: vec![],
+//!     context_words: vec![], negative_context_words: vec![], general: false,
 //!     terms: [("en".to_string(), vec![term("file", TermStatus::Preferred)]),
 //!             ("ar".to_string(), vec![term("ملف", TermStatus::Preferred),
 //!                                     term("فايل", TermStatus::Forbidden)])].into(),
