@@ -495,7 +495,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         UnitQuery
     ),
     responses(
-        (status = 200, description = "Suggestions, best first (`application/javascript` with a callback)", body = [TmSuggestion]),
+        (status = 200, description = "Suggestions, best first (`application/javascript` with a callback)",
+            content((Vec<TmSuggestion> = "application/json"), (String = "application/javascript"))),
         (status = 400, description = "Malformed language code (`invalid_language`), option or callback", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -513,7 +514,8 @@ fn unit_by_path() {}
         UnitQuery
     ),
     responses(
-        (status = 200, description = "Suggestions, best first", body = [TmSuggestion]),
+        (status = 200, description = "Suggestions, best first (`application/javascript` with a callback)",
+            content((Vec<TmSuggestion> = "application/json"), (String = "application/javascript"))),
         (status = 400, description = "Malformed language code, option or callback", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -525,7 +527,8 @@ fn unit_by_query() {}
     get,
     path = "/tmserver/languages/",
     tag = "tmserver",
-    responses((status = 200, description = "Source and target languages", body = TmLanguages))
+    responses((status = 200, description = "Source and target languages (`application/javascript` with a callback)",
+        content((TmLanguages = "application/json"), (String = "application/javascript"))))
 )]
 #[allow(dead_code)]
 fn languages() {}
@@ -542,7 +545,8 @@ fn languages() {}
         UnitQuery
     ),
     responses(
-        (status = 200, description = "Suggestions, best first", body = [TmSuggestion]),
+        (status = 200, description = "Suggestions, best first (`application/javascript` with a callback)",
+            content((Vec<TmSuggestion> = "application/json"), (String = "application/javascript"))),
         (status = 400, description = "Malformed language code, option or callback", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -554,7 +558,8 @@ fn api_v1_unit_by_path() {}
     get,
     path = "/api/v1/languages/",
     tag = "tmserver",
-    responses((status = 200, description = "Source and target languages", body = TmLanguages))
+    responses((status = 200, description = "Source and target languages (`application/javascript` with a callback)",
+        content((TmLanguages = "application/json"), (String = "application/javascript"))))
 )]
 #[allow(dead_code)]
 fn api_v1_languages() {}
